@@ -1,0 +1,193 @@
+"""The `asb-dashboard` command: serve, build the database, load data, regenerate extracts."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from dashboard.database import db, upgrade
+from dashboard.loaders.errors import LoadRejected
+from dashboard.settings import Settings
+
+
+def _command_line() -> str:
+    return "asb-dashboard " + shlex.join(sys.argv[1:])
+
+
+def _engine():
+    settings = Settings.from_env()
+    if not settings.database_url:
+        settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    db.configure(settings.resolved_database_url)
+    upgrade(db.engine)
+    return db.engine
+
+
+def _report(reports) -> None:
+    for report in reports if isinstance(reports, list) else [reports]:
+        click.echo(report.summary())
+
+
+def _run_load(fn, *args) -> None:
+    try:
+        _report(fn(_engine(), *args, command=_command_line()))
+    except LoadRejected as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+@click.group()
+def main() -> None:
+    """ASB Oversight Dashboard."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default HOST or 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default PORT or 8050).")
+def run(host: str | None, port: int | None) -> None:
+    """Serve the dashboard (building the default database on first start)."""
+    from dashboard.app import create_app
+
+    settings = Settings.from_env()
+    app = create_app(settings)
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"ASB Oversight Dashboard on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=False)
+
+
+@main.command("init-db")
+@click.option("--default-data/--empty", default=True, help="Load the shipped default dataset.")
+def init_db(default_data: bool) -> None:
+    """Create or migrate the schema, and load the default dataset if the database is empty."""
+    from dashboard.bootstrap import build_default_data
+    from dashboard.database import has_data
+
+    engine = _engine()
+    if default_data and not has_data(engine):
+        _report(build_default_data(engine, _command_line()))
+    click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command("upgrade-db")
+def upgrade_db() -> None:
+    """Apply schema migrations only."""
+    _engine()
+    click.echo("Schema is at the latest migration.")
+
+
+@main.group()
+def load() -> None:
+    """Load data files. Each file is checked whole first; a bad one changes nothing."""
+
+
+@load.command("police-uk")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def load_police_uk(paths) -> None:
+    """police.uk street-level CSV files (YYYY-MM-<force>-street.csv, .csv.gz accepted)."""
+    from dashboard.loaders.police_uk import load_street_files
+
+    _run_load(load_street_files, list(paths))
+
+
+@load.command("police-uk-api")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def load_police_uk_api(path) -> None:
+    """A police.uk API-format file (CSV or JSON; points, no LSOA)."""
+    from dashboard.loaders.police_uk import load_api_file
+
+    _run_load(load_api_file, path)
+
+
+@load.command("published")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def load_published_cmd(directory) -> None:
+    """The report's published tables (a folder of *_asb_annual.csv etc.)."""
+    from dashboard.loaders.published import load_published
+
+    _run_load(load_published, directory)
+
+
+@load.command("geography")
+@click.argument("districts", type=click.Path(exists=True, path_type=Path))
+@click.argument("lsoas", type=click.Path(exists=True, path_type=Path))
+@click.option("--force", "force_name", required=True, help='Force name, e.g. "Essex Police".')
+def load_geography_cmd(districts, lsoas, force_name) -> None:
+    """DISTRICTS: local_authority,policing_district,local_policing_area. LSOAS: the lookup."""
+    from dashboard.loaders.geography import load_geography
+
+    _run_load(load_geography, districts, lsoas, force_name)
+
+
+@load.command("population")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def load_population_cmd(path) -> None:
+    """Population template: area_code,year,persons,source."""
+    from dashboard.loaders.geography import load_population
+
+    _run_load(load_population, path)
+
+
+def _template_command(name: str):
+    from dashboard.loaders.templates import TEMPLATES, load_template
+
+    spec = TEMPLATES[name]
+
+    @click.argument("path", type=click.Path(exists=True, path_type=Path))
+    def command(path) -> None:
+        _run_load(load_template, name, path)
+
+    command.__doc__ = (
+        f"{spec.description}\n\nColumns: {', '.join(spec.required)}"
+        + (f" (optional: {', '.join(spec.optional)})" if spec.optional else "")
+    )
+    load.command(name)(command)
+
+
+for _name in ("incidents", "surveys", "msg", "targets", "events"):
+    _template_command(_name)
+
+
+@main.command()
+def loads() -> None:
+    """List what has been loaded, newest first."""
+    from dashboard.models import DataLoad
+
+    with _engine().connect() as conn:
+        rows = conn.execute(select(DataLoad).order_by(DataLoad.id.desc())).all()
+    for r in rows:
+        click.echo(
+            f"{r.id:>4}  {r.loaded_at:%Y-%m-%d %H:%M}  {r.kind:<22} {r.rows_loaded:>8,}  "
+            f"{r.file_name}  sha256:{r.sha256[:12]}"
+        )
+
+
+@main.command("generate-illustrative")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(__file__).parent / "data" / "illustrative",
+    show_default=True,
+)
+def generate_illustrative(out: Path) -> None:
+    """Regenerate the seeded illustrative files from the shipped published tables."""
+    from dashboard import illustrative
+    from dashboard.bootstrap import DATA, FORCE_NAME
+
+    published = illustrative.read_published(DATA / "published")
+    weights = illustrative.district_weights(
+        DATA / "geography" / "essex_geography.csv", sorted((DATA / "police_uk").glob("*.csv.gz"))
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    illustrative.generate_incidents(published, weights).to_csv(
+        out / "incidents_monthly.csv", index=False, lineterminator="\n"
+    )
+    population = illustrative.force_population(DATA / "population" / "census_2011_lsoa.csv")
+    illustrative.generate_msg(published, FORCE_NAME, population).to_csv(
+        out / "msg_asb_incidents.csv", index=False, lineterminator="\n"
+    )
+    click.echo(f"wrote {out}/incidents_monthly.csv and msg_asb_incidents.csv")

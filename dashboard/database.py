@@ -1,0 +1,95 @@
+"""The database handle: one lazily created engine per process, and schema migrations.
+
+The engine is created on first use in each process, never before a fork, so gunicorn workers
+(even with --preload) never share a connection pool.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, select
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the settings this app relies on for each back end."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+class Database:
+    """Holds the configured URL and hands each process its own engine."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self._engine: Engine | None = None
+        self._pid: int | None = None
+
+    def configure(self, url: str) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self.url = url
+        self._engine = None
+
+    @property
+    def engine(self) -> Engine:
+        if self.url is None:
+            raise RuntimeError("Database not configured: call create_app() or db.configure(url)")
+        if self._engine is None or self._pid != os.getpid():
+            if self._engine is not None:
+                # Inherited across a fork: drop the parent's connections without closing them.
+                self._engine.dispose(close=False)
+            self._engine = make_engine(self.url)
+            self._pid = os.getpid()
+        return self._engine
+
+
+db = Database()
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to the given migration."""
+    cfg = alembic_config(engine)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+
+def schema_is_current(engine: Engine) -> bool:
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def has_data(engine: Engine) -> bool:
+    """True once any load has been recorded (so a first start knows to build the default data)."""
+    from dashboard.models import DataLoad
+
+    if not inspect(engine).has_table("data_load"):
+        return False
+    with engine.connect() as connection:
+        return connection.execute(select(DataLoad.id).limit(1)).first() is not None

@@ -1,0 +1,81 @@
+"""What every loader shares: the area index, the load report, and the data_load record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, select
+
+from dashboard.loaders.reading import file_sha256
+from dashboard.models import Area, DataLoad
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+@dataclass
+class LoadReport:
+    kind: str
+    file: str
+    rows_read: int
+    rows_loaded: int
+    rows_skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{self.file}: {self.rows_loaded:,} of {self.rows_read:,} rows loaded ({self.kind})"
+        return "\n".join([text, *(f"  {n}" for n in self.notes)])
+
+
+def record_load(conn: Connection, report: LoadReport, path: Path, command: str) -> int:
+    """Write the data_load row in the same transaction as the data it describes."""
+    return conn.execute(
+        insert(DataLoad).returning(DataLoad.id),
+        {
+            "kind": report.kind,
+            "file_name": str(report.file),
+            "sha256": file_sha256(path),
+            "rows_read": report.rows_read,
+            "rows_loaded": report.rows_loaded,
+            "rows_skipped": report.rows_skipped,
+            "notes": "\n".join(report.notes),
+            "loaded_at": dt.datetime.now(dt.UTC),
+            "command": command[:500],
+        },
+    ).scalar_one()
+
+
+class AreaIndex:
+    """Resolves an area named in a file (by name or code, within a kind) to its id."""
+
+    def __init__(self, conn: Connection) -> None:
+        rows = conn.execute(select(Area.id, Area.kind, Area.name, Area.code, Area.parent_id)).all()
+        self.by_name = {(r.kind, r.name.lower()): r.id for r in rows}
+        self.by_code = {r.code: (r.id, r.kind) for r in rows}
+        self.kind_of = {r.id: r.kind for r in rows}
+        self.forces_with_children = {
+            r.parent_id for r in rows if r.kind == "lpa" and r.parent_id is not None
+        }
+
+    def resolve(self, kind: str, value: str) -> int:
+        value = value.strip()
+        area_id = self.by_name.get((kind, value.lower()))
+        if area_id is None and value in self.by_code and self.by_code[value][1] == kind:
+            area_id = self.by_code[value][0]
+        if area_id is None:
+            raise ValueError(
+                f"unknown {kind.replace('_', ' ')} '{value}' (load the geography first, "
+                "or check the spelling)"
+            )
+        return area_id
+
+    def home_force(self) -> int:
+        if len(self.forces_with_children) != 1:
+            raise ValueError(
+                "no single home force: load the geography (force, LPAs, districts) first"
+            )
+        return next(iter(self.forces_with_children))

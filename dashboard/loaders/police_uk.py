@@ -1,0 +1,277 @@
+"""police.uk loaders: the bulk street-level CSV files and the API's format.
+
+Only ASB rows are kept, counted by LSOA and month into the 'police_uk' dataset. police.uk
+publishes ASB as one category with no attendance flag, so category is 'unknown' and attended
+is NULL. Rows whose LSOA lies outside the force area (police.uk snaps locations to a nearby
+point, sometimes over the border) are counted and reported, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, delete, insert, select
+from tqdm import tqdm
+
+from dashboard.loaders.base import AreaIndex, LoadReport, record_load
+from dashboard.loaders.errors import LoadRejected, Problem
+from dashboard.loaders.reading import CsvFile, ProblemList, parse_month
+from dashboard.models import Area, AreaClosure, AsbIncidentMonth
+
+ASB_STREET = "Anti-social behaviour"
+ASB_API = "anti-social-behaviour"
+STREET_COLUMNS = ["month", "falls_within", "lsoa_code", "lsoa_name", "crime_type"]
+API_COLUMNS = ["category", "date", "lat", "long"]
+# A point further than this from every LSOA centroid in the force is treated as outside it.
+MAX_NEAREST_KM = 3.0
+
+
+def _force_lsoas(conn) -> dict[str, int]:
+    index = AreaIndex(conn)
+    force_id = index.home_force()
+    rows = conn.execute(
+        select(Area.code, Area.id)
+        .join(AreaClosure, AreaClosure.descendant_id == Area.id)
+        .where(AreaClosure.ancestor_id == force_id, Area.kind == "lsoa")
+    ).all()
+    return dict(rows)
+
+
+def _local_authority_of(lsoa_name: str) -> str:
+    """'Waltham Forest 001A' -> 'Waltham Forest' (the LSOA name carries its district)."""
+    return re.sub(r"\s+\d{3}[A-Z]$", "", lsoa_name.strip()) or "unknown"
+
+
+def _month_parser(problems: ProblemList, file: str):
+    cache: dict[str, dt.date | None] = {}
+
+    def parse(line: int, column: str, value: str) -> dt.date | None:
+        if value not in cache:
+            try:
+                cache[value] = parse_month(value)
+            except ValueError as exc:
+                problems.append(Problem(file, line, column, str(exc)))
+                return None
+        return cache[value]
+
+    return parse
+
+
+def _replace_months(conn, counts: Counter, source: str, load_id: int) -> int:
+    months = sorted({month for month, _ in counts})
+    conn.execute(
+        delete(AsbIncidentMonth).where(
+            AsbIncidentMonth.dataset == "police_uk", AsbIncidentMonth.month.in_(months)
+        )
+    )
+    rows = [
+        {
+            "dataset": "police_uk",
+            "month": month,
+            "area_id": area_id,
+            "category": "unknown",
+            "covid_breach": False,
+            "incidents": n,
+            "attended": None,
+            "source": source,
+            "load_id": load_id,
+        }
+        for (month, area_id), n in sorted(counts.items())
+    ]
+    if rows:
+        conn.execute(insert(AsbIncidentMonth), rows)
+    return len(rows)
+
+
+def _outside_note(outside: Counter) -> str:
+    listed = ", ".join(f"{la} {n:,}" for la, n in outside.most_common())
+    return f"{sum(outside.values()):,} ASB rows outside the force area, not loaded ({listed})"
+
+
+def load_street_files(
+    engine: Engine, paths: list[Path], command: str = "python"
+) -> list[LoadReport]:
+    """Load police.uk street-level files (published or snake_case header; .csv or .csv.gz).
+
+    All files are checked before anything is written, then written in one transaction, so a bad
+    file leaves the database as it was. Loading a month again replaces it.
+    """
+    with engine.connect() as conn:
+        lsoas = _force_lsoas(conn)
+    parsed = []
+    problems = ProblemList()
+    for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
+        path = Path(path)
+        csv_file = CsvFile(path, STREET_COLUMNS)
+        month_of = _month_parser(problems, csv_file.name)
+        counts: Counter = Counter()
+        outside: Counter = Counter()
+        rows_read = asb_rows = no_location = 0
+        for line, row in csv_file.rows():
+            rows_read += 1
+            month = month_of(line, "Month", row["month"])
+            if row["crime_type"] != ASB_STREET:
+                continue
+            asb_rows += 1
+            code = row["lsoa_code"].strip()
+            if not code:
+                no_location += 1
+            elif code in lsoas:
+                if month is not None:
+                    counts[(month, lsoas[code])] += 1
+            else:
+                outside[_local_authority_of(row["lsoa_name"])] += 1
+        report = LoadReport(
+            "police-uk-street",
+            csv_file.name,
+            rows_read=asb_rows,
+            rows_loaded=sum(counts.values()),
+            rows_skipped=sum(outside.values()) + no_location,
+            notes=[
+                f"{rows_read:,} rows in the file, {asb_rows:,} of them ASB; "
+                f"{rows_read - asb_rows:,} other crime types ignored",
+                f"{sum(counts.values()):,} ASB rows loaded into "
+                f"{len({a for _, a in counts}):,} LSOAs, months "
+                + ", ".join(sorted({m.strftime("%Y-%m") for m, _ in counts})),
+            ],
+        )
+        if outside:
+            report.notes.append(_outside_note(outside))
+        if no_location:
+            report.notes.append(f"{no_location:,} ASB rows with no LSOA, not loaded")
+        parsed.append((path, counts, report))
+    problems.raise_if_any()
+    _check_no_month_in_two_files(parsed)
+
+    with engine.begin() as conn:
+        for path, counts, report in parsed:
+            load_id = record_load(conn, report, path, command)
+            _replace_months(conn, counts, "police.uk street-level (OGL v3.0)", load_id)
+    return [report for _, _, report in parsed]
+
+
+def _check_no_month_in_two_files(parsed) -> None:
+    seen: dict[dt.date, str] = {}
+    problems = []
+    for _path, counts, report in parsed:
+        for month in sorted({m for m, _ in counts}):
+            if month in seen:
+                problems.append(
+                    Problem(
+                        report.file,
+                        None,
+                        "Month",
+                        f"{month:%Y-%m} is also in {seen[month]}; load one file per month",
+                    )
+                )
+            seen[month] = report.file
+    if problems:
+        raise LoadRejected(problems)
+
+
+def _api_records(path: Path, problems: ProblemList):
+    """Yield (line or index, category, month text, lat text, lon text) from CSV or JSON."""
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise LoadRejected([Problem(path.name, None, None, f"not valid JSON: {exc}")]) from None
+        if not isinstance(data, list):
+            raise LoadRejected([Problem(path.name, None, None, "expected a JSON list of crimes")])
+        for i, item in enumerate(data, start=1):
+            location = item.get("location") or {}
+            yield (
+                i,
+                str(item.get("category", "")),
+                str(item.get("month", "")),
+                str(location.get("latitude", "")),
+                str(location.get("longitude", "")),
+            )
+        return
+    csv_file = CsvFile(path, API_COLUMNS)
+    for line, row in csv_file.rows():
+        yield line, row["category"], row["date"], row["lat"], row["long"]
+
+
+def load_api_file(engine: Engine, path: Path, command: str = "python") -> LoadReport:
+    """Load a police.uk API-format file (slug categories, points, no LSOA).
+
+    Each ASB point is placed in the nearest LSOA centroid of the force, if one lies within
+    MAX_NEAREST_KM; otherwise it is counted as outside the force area. The file's months replace
+    any police.uk data already held for those months.
+    """
+    path = Path(path)
+    with engine.connect() as conn:
+        lsoas = _force_lsoas(conn)
+        centroids = conn.execute(
+            select(Area.id, Area.latitude, Area.longitude).where(
+                Area.id.in_(list(lsoas.values())), Area.latitude.is_not(None)
+            )
+        ).all()
+    if not centroids:
+        raise LoadRejected(
+            [Problem(path.name, None, None, "the geography has no LSOA centroids to match to")]
+        )
+    ids = np.array([c[0] for c in centroids])
+    lat0 = np.radians([c[1] for c in centroids])
+    lon0 = np.radians([c[2] for c in centroids])
+
+    problems = ProblemList()
+    month_of = _month_parser(problems, path.name)
+    points = []
+    rows_read = 0
+    for line, category, month_text, lat_text, lon_text in _api_records(path, problems):
+        rows_read += 1
+        month = month_of(line, "date", month_text)
+        if category != ASB_API:
+            continue
+        try:
+            lat, lon = float(lat_text), float(lon_text)
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+        except ValueError:
+            problems.append(
+                Problem(path.name, line, "lat/long", f"'{lat_text}, {lon_text}' is not a point")
+            )
+            continue
+        points.append((month, lat, lon))
+    problems.raise_if_any()
+
+    counts: Counter = Counter()
+    outside = 0
+    for month, lat, lon in points:
+        # Equirectangular distance is ample at LSOA scale.
+        x = (np.radians(lon) - lon0) * np.cos((np.radians(lat) + lat0) / 2)
+        y = np.radians(lat) - lat0
+        d2 = x * x + y * y
+        nearest = int(np.argmin(d2))
+        if np.sqrt(d2[nearest]) * 6371.0 <= MAX_NEAREST_KM:
+            counts[(month, int(ids[nearest]))] += 1
+        else:
+            outside += 1
+    report = LoadReport(
+        "police-uk-api",
+        path.name,
+        rows_read=len(points),
+        rows_loaded=sum(counts.values()),
+        rows_skipped=outside,
+        notes=[
+            f"{rows_read:,} records in the file, {len(points):,} of them ASB",
+            "no LSOA in this format: each point placed in the nearest LSOA centroid "
+            f"(within {MAX_NEAREST_KM:g} km)",
+            f"{sum(counts.values()):,} ASB points placed in {len({a for _, a in counts}):,} LSOAs",
+        ],
+    )
+    if outside:
+        report.notes.append(
+            f"{outside:,} ASB points more than {MAX_NEAREST_KM:g} km from the force"
+        )
+    with engine.begin() as conn:
+        load_id = record_load(conn, report, path, command)
+        _replace_months(conn, counts, "police.uk API (OGL v3.0)", load_id)
+    return report
