@@ -141,9 +141,8 @@ def _template_command(name: str):
     def command(path) -> None:
         _run_load(load_template, name, path)
 
-    command.__doc__ = (
-        f"{spec.description}\n\nColumns: {', '.join(spec.required)}"
-        + (f" (optional: {', '.join(spec.optional)})" if spec.optional else "")
+    command.__doc__ = f"{spec.description}\n\nColumns: {', '.join(spec.required)}" + (
+        f" (optional: {', '.join(spec.optional)})" if spec.optional else ""
     )
     load.command(name)(command)
 

@@ -125,9 +125,8 @@ def category_counts(total: int, shares: dict[str, float], precision: float) -> d
 
 def district_weights(geography_csv: Path, police_uk_files: list[Path]) -> dict[str, float]:
     """Each district's share of the real police.uk ASB records."""
-    la_to_district = {
-        r["local_authority"]: r["policing_district"] for r in csv.DictReader(geography_csv.open())
-    }
+    with geography_csv.open(encoding="utf-8") as f:
+        la_to_district = {r["local_authority"]: r["policing_district"] for r in csv.DictReader(f)}
     counts: Counter = Counter()
     for path in police_uk_files:
         with gzip.open(path, "rt", encoding="utf-8") as f:

@@ -47,7 +47,7 @@ class Settings:
                 values[f.name] = Path(raw)
             else:
                 values[f.name] = raw
-        return replace(cls(), **values, **(overrides or {}))
+        return replace(cls(), **{**values, **(overrides or {})})
 
     @property
     def resolved_database_url(self) -> str:

@@ -69,7 +69,8 @@ def lsoa_centroids(boundaries: Path) -> dict[str, tuple[float, float]]:
 
 def derive_geography(shared: Path) -> set[str]:
     """LSOA -> local authority for the force's local authorities, with polygon centroids."""
-    districts = list(csv.DictReader((shared / "published" / "essex_geography.csv").open()))
+    with (shared / "published" / "essex_geography.csv").open(encoding="utf-8") as f:
+        districts = list(csv.DictReader(f))
     force_las = {row["local_authority"] for row in districts}
     centroids = lsoa_centroids(shared / "boundaries" / "essex_lsoa_2011")
     rows = []

@@ -107,7 +107,7 @@ def load_geography(
         coords[code] = (info["lat"], info["lon"])
 
     with engine.begin() as conn:
-        ids = dict(conn.execute(select(Area.code, Area.id)).tuples().all())
+        ids = dict(conn.execute(select(Area.code, Area.id)).all())
         for code, kind, name, parent_code in nodes:
             lat, lon = coords.get(code, (None, None))
             values = {

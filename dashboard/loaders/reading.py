@@ -7,6 +7,7 @@ column.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -61,7 +62,10 @@ class CsvFile:
         self.columns: list[str] = []
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        lines = _decoded_lines(self.path)
+        with contextlib.closing(_decoded_lines(self.path)) as lines:
+            yield from self._rows(lines)
+
+    def _rows(self, lines: Iterator[str]) -> Iterator[tuple[int, dict[str, str]]]:
         reader = csv.reader(lines)
         try:
             header = next(reader)

@@ -1,0 +1,36 @@
+# The two commands: `make run` and `make test`. Both create .venv and install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the dashboard on http://127.0.0.1:8050 (PORT to change), demo mode, embedded SQLite.
+run: install
+	ASB_DEMO=$${ASB_DEMO:-1} $(BIN)/asb-dashboard run
+
+## Lint, then every test (browser tests need Debian's chromium: apt-get install chromium).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python benchmarks/overview_latency.py
+
+clean:
+	rm -rf $(VENV) instance test-artifacts .pytest_cache

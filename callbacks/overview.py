@@ -1,0 +1,372 @@
+"""Overview callbacks: check the filters, ask queries/, build the KPI cards and district table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, html
+
+from dashboard import formatting as fmt
+from dashboard import ids
+from dashboard.components import data_to_line, illustrative_badge, kpi_card, published_badge
+from dashboard.filter_options import filters_from_params
+from dashboard.loaders.published import CONFIDENCE
+from dashboard.periods import add_months, month_end, month_label, period_label
+from dashboard.stats import pct_change, poisson_change_test
+from dashboard.urlstate import Filters
+from queries.areas import AreaRecord, area_by_selector, filter_areas, population
+from queries.incidents import PeriodTotal, district_comparison, month_range, twelve_month_total
+from queries.meta import msg_data_to, survey_data_to
+from queries.msg import msg_periods, msg_table
+from queries.published import published_count
+from queries.surveys import results
+from queries.targets import targets
+
+INCIDENT_SOURCE = (
+    "Essex Police incident records; 12-month totals to March as published in the force's ASB "
+    "deep-dive report (2021)"
+)
+DEFAULT_BASELINE_END = dt.date(2016, 3, 1)
+
+
+def _month(value: str) -> dt.date:
+    return dt.date(int(value[:4]), int(value[5:7]), 1)
+
+
+def _covid_text(filters: Filters) -> str:
+    return "including Covid breaches" if filters.include_covid else "excluding Covid breaches"
+
+
+def _reconciles(area: AreaRecord, end: dt.date, filters: Filters, measure: str, value) -> bool:
+    """True when the report printed this exact figure for this area and period."""
+    if area.kind != "force" or value is None:
+        return False
+    if measure == "asb_incidents" and not filters.include_covid:
+        measure = "asb_incidents_excl_covid"
+    elif not filters.include_covid:
+        return False
+    return published_count(measure, area.id, end) == value
+
+
+def _provenance_badges(area, end, filters, measure, value, illustrative) -> list:
+    if _reconciles(area, end, filters, measure, value):
+        return [published_badge()]
+    return [illustrative_badge()] if illustrative else []
+
+
+def _missing_text(total: PeriodTotal) -> str:
+    return (
+        f"No total: only {total.months_present} of the 12 months are held for this period, "
+        "and a partial total would mislead."
+    )
+
+
+def incidents_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Card:
+    total = twelve_month_total(area.id, end, filters.include_covid)
+    previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
+    plan = targets("asb_incidents")
+    baseline_end = (
+        dt.date(plan[0].baseline_period_end.year, plan[0].baseline_period_end.month, 1)
+        if plan
+        else DEFAULT_BASELINE_END
+    )
+    baseline = twelve_month_total(area.id, baseline_end, filters.include_covid)
+    lines: list[object] = []
+    if not total.complete:
+        lines.append(_missing_text(total))
+    else:
+        if previous.complete:
+            test = poisson_change_test(total.incidents, previous.incidents)
+            lines.append(
+                f"{fmt.signed_pct(pct_change(total.incidents, previous.incidents))} on the "
+                f"previous 12 months ({fmt.count(previous.incidents)}): {test.wording}"
+            )
+        else:
+            lines.append("No comparison: the previous 12 months are not all held.")
+        if baseline.complete and baseline_end != end:
+            lines.append(
+                f"{fmt.signed_pct(pct_change(total.incidents, baseline.incidents))} on the plan "
+                f"baseline, {period_label(baseline_end)} ({fmt.count(baseline.incidents)})"
+            )
+    return kpi_card(
+        "ASB incidents",
+        fmt.count(total.incidents),
+        lines,
+        f"{period_label(end)}, {_covid_text(filters)}",
+        area.label,
+        INCIDENT_SOURCE,
+        _provenance_badges(
+            area, end, filters, "asb_incidents", total.incidents, total.illustrative
+        ),
+        testid="kpi-incidents",
+    )
+
+
+def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Card:
+    total = twelve_month_total(area.id, end, filters.include_covid)
+    previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
+    lines: list[object] = []
+    if total.pct_attended is None:
+        lines.append(_missing_text(total))
+    else:
+        lines.append(
+            f"{fmt.count(total.attended)} of {fmt.count(total.incidents)} incidents attended "
+            f"({fmt.pct(total.pct_attended, 1)})"
+        )
+        if previous.pct_attended is not None:
+            points = total.pct_attended - previous.pct_attended
+            lines.append(
+                f"{points:+.1f} points on the previous 12 months "
+                f"({fmt.pct(previous.pct_attended)})".replace("-", "−")
+            )
+        lines.append("Attendance follows THRIVE risk assessment of each call, not capacity.")
+    return kpi_card(
+        "Incidents attended",
+        fmt.pct(total.pct_attended),
+        lines,
+        f"{period_label(end)}, {_covid_text(filters)}",
+        area.label,
+        INCIDENT_SOURCE,
+        _provenance_badges(area, end, filters, "asb_attended", total.attended, total.illustrative),
+        testid="kpi-attended",
+    )
+
+
+def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
+    own = results(CONFIDENCE, "Q8a", area.id)
+    series = own or results(CONFIDENCE, "Q8a", force.id)
+    shown_for = area if own else force
+    available = [r for r in series if r.period_end <= month_end(end)]
+    if not available:
+        return kpi_card(
+            "Confidence: dealing with ASB",
+            "—",
+            [f"No survey result on or before {month_label(end)}."],
+            "—",
+            shown_for.label,
+            CONFIDENCE,
+            testid="kpi-confidence",
+        )
+    latest = available[-1]
+    months = (latest.period_end.year - latest.period_start.year) * 12 + (
+        latest.period_end.month - latest.period_start.month + 1
+    )
+    lines: list[object] = [latest.question.replace("Q8a ", "Q8a: “") + "” (% agree)"]
+    if len(available) > 1:
+        before = available[-2]
+        lines.append(
+            f"{latest.pct - before.pct:+.0f} points on the previous result "
+            f"({fmt.pct(before.pct)}, to {month_label(before.period_end)})".replace("-", "−")
+        )
+    if latest.base_n:
+        half_width = 196 * (latest.pct * (100 - latest.pct) / latest.base_n) ** 0.5 / 10
+        lines.append(f"95% confidence interval ±{half_width:.1f} points (n = {latest.base_n:,})")
+    else:
+        lines.append("No sample size published, so no confidence interval can be shown.")
+    if shown_for is not area:
+        lines.append(f"Force-wide result: no survey results are loaded for {area.label}.")
+    return kpi_card(
+        "Confidence: dealing with ASB",
+        f"{fmt.pct(latest.pct)} agree",
+        lines,
+        f"{months} months to {month_label(latest.period_end)} (latest on or before "
+        f"{month_label(end)})",
+        shown_for.label,
+        latest.source,
+        testid="kpi-confidence",
+    )
+
+
+def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
+    periods = [p for p in msg_periods("asb_incidents") if p <= month_end(end)]
+    title = "Most Similar Group position"
+    if not periods:
+        return kpi_card(
+            title,
+            "—",
+            ["No MSG data on or before this period."],
+            "—",
+            force.label,
+            "—",
+            testid="kpi-msg",
+        )
+    period_end = periods[-1]
+    table = msg_table("asb_incidents", period_end)
+    mine = table[table["force_id"] == force.id]
+    if mine.empty:
+        return kpi_card(
+            title,
+            "—",
+            [f"{force.name} is not in the MSG data."],
+            "—",
+            force.label,
+            "—",
+            testid="kpi-msg",
+        )
+    row = mine.iloc[0]
+    weighted = 1000.0 * table["value"].sum() / table["population"].sum()
+    simple = table["rate"].mean()
+    lines: list[object] = [
+        f"{row['rate']:.1f} ASB incidents per 1,000 population "
+        f"({int(row['population_year'])} population); 1 = lowest rate",
+        f"MSG average {weighted:.1f} per 1,000 (weighted: all incidents ÷ all population); "
+        f"simple mean of rates {simple:.1f}",
+    ]
+    end_month = dt.date(period_end.year, period_end.month, 1)
+    published_rank = published_count("msg_rank_asb_rate", force.id, end_month)
+    badges: list[object] = []
+    if published_rank is not None and published_rank == int(row["rank"]):
+        badges.append(published_badge("Rank matches the published report"))
+    if (table["source"] == "illustrative").any():
+        badges.append(illustrative_badge())
+        lines.append("Peer forces' figures are illustrative (named Peer force A to G).")
+    if area.kind != "force":
+        lines.append("MSG comparisons are made between forces, so this is the force's position.")
+    return kpi_card(
+        title,
+        f"{fmt.ordinal(int(row['rank']))} of {int(row['of'])}",
+        lines,
+        f"{period_label(end_month)} (latest on or before {month_label(end)})",
+        force.label,
+        "Essex Police incident totals as published; peer forces illustrative; population ONS "
+        "2011 Census",
+        badges,
+        testid="kpi-msg",
+    )
+
+
+def district_table(force: AreaRecord, selected: AreaRecord, end: dt.date, filters: Filters):
+    frame = district_comparison(force.id, end, filters.include_covid)
+    if frame.empty:
+        return html.P("No district figures are held for this period.")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("District", scope="col"),
+                html.Th("ASB incidents", scope="col", className="text-end"),
+                html.Th("Change on previous 12 months", scope="col", className="text-end"),
+                html.Th("% attended", scope="col", className="text-end"),
+                html.Th("Per 1,000 population", scope="col", className="text-end"),
+            ]
+        )
+    )
+    body = []
+    pop_year = None
+    for r in frame.itertuples():
+        complete = r.months == 12
+        pop = population(int(r.area_id))
+        if pop:
+            pop_year = pop[1]
+        change = (
+            fmt.signed_pct(pct_change(r.incidents, r.previous))
+            if complete and r.previous_months == 12
+            else "—"
+        )
+        body.append(
+            html.Tr(
+                [
+                    html.Th(r.district, scope="row"),
+                    html.Td(fmt.count(int(r.incidents)) if complete else "—", className="text-end"),
+                    html.Td(change, className="text-end"),
+                    html.Td(
+                        fmt.pct(100 * r.attended / r.incidents)
+                        if complete and r.incidents
+                        else "—",
+                        className="text-end",
+                    ),
+                    html.Td(
+                        f"{1000 * r.incidents / pop[0]:.1f}" if complete and pop else "—",
+                        className="text-end",
+                    ),
+                ],
+                className="table-active" if selected.name == r.district else None,
+                **({"aria-current": "true"} if selected.name == r.district else {}),
+            )
+        )
+    caption = (
+        f"ASB incidents by policing district, {period_label(end)}, {_covid_text(filters)}. "
+        f"Source: {INCIDENT_SOURCE}. District split illustrative. Rates use the "
+        f"{pop_year or '—'} Census population."
+    )
+    return html.Div(
+        [
+            illustrative_badge() if frame["illustrative"].any() else None,
+            dbc.Table(
+                [html.Caption(caption), header, html.Tbody(body)],
+                bordered=False,
+                hover=True,
+                responsive=True,
+                className="district-table mt-2",
+            ),
+        ]
+    )
+
+
+def overview_content(area_value, to_value, covid_value):
+    """Everything the Overview shows for the chosen filters (re-checked: payloads can be forged)."""
+    filters, messages, _ = filters_from_params(
+        {"area": area_value, "to": to_value, "covid": covid_value}
+    )
+    areas = filter_areas()
+    if not areas or month_range("force") is None:
+        notice = dbc.Alert(
+            "No incident data is loaded yet. Load data with `asb-dashboard load ...` "
+            "or `asb-dashboard init-db`.",
+            color="info",
+        )
+        return notice, None, filters.query_string()
+    force = areas[0]
+    area = area_by_selector(filters.area) or force
+    end = _month(filters.to)
+    cards = dbc.Row(
+        [
+            dbc.Col(card, lg=3, md=6, className="mb-3")
+            for card in (
+                incidents_card(area, end, filters),
+                attendance_card(area, end, filters),
+                confidence_card(area, force, end),
+                msg_card(area, force, end),
+            )
+        ]
+    )
+    warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
+    return (
+        [*warnings, data_to(), cards],
+        district_table(force, area, end, filters),
+        filters.query_string(),
+    )
+
+
+def data_to():
+    """The month each source runs to: force and national data rarely end together."""
+    items = []
+    span = month_range("force")
+    if span:
+        items.append(("force incidents", month_label(span[1])))
+    survey_end = survey_data_to(CONFIDENCE)
+    if survey_end:
+        items.append(("confidence survey", month_label(survey_end)))
+    msg_end = msg_data_to()
+    if msg_end:
+        items.append(("Most Similar Group", month_label(msg_end)))
+    police_uk = month_range("police_uk")
+    if police_uk:
+        items.append(
+            (
+                "police.uk records (maps and hot spots)",
+                f"{month_label(police_uk[0])} to {month_label(police_uk[1])}",
+            )
+        )
+    return data_to_line(items)
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.OVW_CARDS, "children"),
+        Output(ids.OVW_DISTRICTS, "children"),
+        Output({"type": ids.URL_SYNC, "page": ids.OVW_PAGE}, "data"),
+        Input(ids.FILTER_AREA, "value"),
+        Input(ids.FILTER_TO, "value"),
+        Input(ids.FILTER_COVID, "value"),
+    )(overview_content)

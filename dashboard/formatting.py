@@ -1,0 +1,30 @@
+"""How numbers read on screen: the report's conventions (thousands separators, whole %)."""
+
+from __future__ import annotations
+
+
+def count(n: int | None) -> str:
+    return "—" if n is None else f"{n:,}"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:.{digits}f}%"
+
+
+def signed_pct(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    value = round(value, digits)
+    if value == 0:
+        return f"{0:.{digits}f}%"  # no "+0%" or "−0%" for a change that rounds away
+    text = f"{value:+.{digits}f}%"
+    return text.replace("-", "−")  # a true minus sign reads better and screen readers say it
+
+
+def signed_count(n: int | None) -> str:
+    return "—" if n is None else f"{n:+,}".replace("-", "−")
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

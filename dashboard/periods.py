@@ -1,0 +1,38 @@
+"""Month arithmetic and the labels every figure carries ("12 months to March 2021")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+def twelve_months_to(end_month: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last month (first days) of the 12 months ending with end_month."""
+    return add_months(end_month, -11), end_month
+
+
+def month_label(month: dt.date) -> str:
+    return f"{month:%B %Y}"
+
+
+def period_label(end_month: dt.date, months: int = 12) -> str:
+    return f"{months} months to {month_label(end_month)}"
+
+
+def parse_month_param(value: str) -> dt.date:
+    """'2021-03' -> 2021-03-01; ValueError with a readable message otherwise."""
+    try:
+        year, month = value.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a month in the form YYYY-MM") from None

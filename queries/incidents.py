@@ -1,0 +1,143 @@
+"""ASB incident counts from the force's incident series (and police.uk for maps), summed in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Integer, case, func, select
+
+from dashboard.extensions import db
+from dashboard.models import Area, AreaClosure, AsbIncidentMonth
+from dashboard.periods import add_months, twelve_months_to
+from queries._cache import memoized
+
+Inc = AsbIncidentMonth  # short alias keeps the SQL readable
+
+
+@dataclass(frozen=True)
+class PeriodTotal:
+    start: dt.date
+    end: dt.date
+    incidents: int | None  # None when a month is missing: no partial totals
+    attended: int | None
+    months_present: int
+    illustrative: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.months_present == 12 and self.incidents is not None
+
+    @property
+    def pct_attended(self) -> float | None:
+        if not self.complete or not self.incidents or self.attended is None:
+            return None
+        return 100.0 * self.attended / self.incidents
+
+
+def _filters(area_id: int, include_covid: bool, dataset: str):
+    conditions = [AreaClosure.ancestor_id == area_id, Inc.dataset == dataset]
+    if not include_covid:
+        conditions.append(Inc.covid_breach.is_(False))
+    return conditions
+
+
+@memoized
+def month_range(dataset: str = "force") -> tuple[dt.date, dt.date] | None:
+    """First and last month held in a dataset."""
+    with db.engine.connect() as conn:
+        first, last = conn.execute(
+            select(func.min(Inc.month), func.max(Inc.month)).where(Inc.dataset == dataset)
+        ).one()
+    return (first, last) if first else None
+
+
+@memoized
+def twelve_month_total(
+    area_id: int, end_month: dt.date, include_covid: bool = True, dataset: str = "force"
+) -> PeriodTotal:
+    """The rolling 12-month total to end_month; refuses a total if any month is missing."""
+    start, end = twelve_months_to(end_month)
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(
+                func.sum(Inc.incidents),
+                func.sum(Inc.attended),
+                func.count(func.distinct(Inc.month)),
+                func.max(case((Inc.source == "illustrative", 1), else_=0)),
+            )
+            .join(AreaClosure, AreaClosure.descendant_id == Inc.area_id)
+            .where(*_filters(area_id, include_covid, dataset), Inc.month.between(start, end))
+        ).one()
+    incidents, attended, months, illustrative = row
+    complete = months == 12
+    return PeriodTotal(
+        start,
+        end,
+        int(incidents) if complete and incidents is not None else None,
+        int(attended) if complete and attended is not None else None,
+        int(months),
+        bool(illustrative),
+    )
+
+
+@memoized
+def monthly_counts(
+    area_id: int, include_covid: bool = True, dataset: str = "force"
+) -> pd.DataFrame:
+    """Incidents and attended per month for an area (all months held)."""
+    query = (
+        select(
+            Inc.month.label("month"),
+            func.sum(Inc.incidents).label("incidents"),
+            func.sum(Inc.attended).label("attended"),
+            func.sum(case((Inc.covid_breach.is_(True), Inc.incidents), else_=0)).label(
+                "covid_breaches"
+            ),
+        )
+        .join(AreaClosure, AreaClosure.descendant_id == Inc.area_id)
+        .where(*_filters(area_id, include_covid, dataset))
+        .group_by(Inc.month)
+        .order_by(Inc.month)
+    )
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+@memoized
+def district_comparison(
+    force_id: int, end_month: dt.date, include_covid: bool = True
+) -> pd.DataFrame:
+    """Each district's 12-month count, the previous 12 months' and attended, in one pass."""
+    start, end = twelve_months_to(end_month)
+    prev_start = add_months(start, -12)
+    district = Area
+    current = Inc.month >= start
+    query = (
+        select(
+            district.name.label("district"),
+            district.id.label("area_id"),
+            func.sum(case((current, Inc.incidents), else_=0)).label("incidents"),
+            func.sum(case((current, Inc.attended), else_=0)).label("attended"),
+            func.sum(case((~current, Inc.incidents), else_=0)).label("previous"),
+            func.count(func.distinct(case((current, Inc.month)))).label("months"),
+            func.count(func.distinct(case((~current, Inc.month)))).label("previous_months"),
+            func.max(case((Inc.source == "illustrative", 1), else_=0))
+            .cast(Integer)
+            .label("illustrative"),
+        )
+        .join(AreaClosure, AreaClosure.descendant_id == Inc.area_id)
+        .join(district, district.id == AreaClosure.ancestor_id)
+        .where(
+            district.kind == "district",
+            Inc.dataset == "force",
+            Inc.month.between(prev_start, end),
+            *([] if include_covid else [Inc.covid_breach.is_(False)]),
+        )
+        .group_by(district.id, district.name)
+        .order_by(district.name)
+    )
+    with db.engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    return frame

@@ -1,0 +1,35 @@
+"""Facts about the data itself: health, data-to dates, what has been loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, text
+
+from dashboard.extensions import db
+from dashboard.models import MsgMeasure, SurveyResult
+from queries._cache import memoized
+
+
+def database_ok() -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+
+
+@memoized
+def survey_data_to(survey: str) -> dt.date | None:
+    with db.engine.connect() as conn:
+        return conn.execute(
+            select(func.max(SurveyResult.period_end)).where(SurveyResult.survey == survey)
+        ).scalar_one()
+
+
+@memoized
+def msg_data_to() -> dt.date | None:
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.max(MsgMeasure.period_end))).scalar_one()

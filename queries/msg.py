@@ -1,0 +1,51 @@
+"""Most Similar Group: rates per 1,000 and ranks, computed in SQL with a window function."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Float, case, cast, func, select
+
+from dashboard.extensions import db
+from dashboard.models import Area
+from dashboard.models import MsgMeasure as M
+from queries._cache import memoized
+
+
+@memoized
+def msg_periods(measure: str) -> tuple[dt.date, ...]:
+    with db.engine.connect() as conn:
+        return tuple(
+            conn.execute(
+                select(M.period_end).where(M.measure == measure).distinct().order_by(M.period_end)
+            ).scalars()
+        )
+
+
+@memoized
+def msg_table(measure: str, period_end: dt.date) -> pd.DataFrame:
+    """Each force's count, population, rate per 1,000 and rank (1 = best; ties share a rank)."""
+    rate = cast(M.value, Float) * 1000.0 / M.population
+    ordering = case((M.polarity == "lower_is_better", rate), else_=-rate)
+    query = (
+        select(
+            Area.id.label("force_id"),
+            Area.name.label("force"),
+            M.value,
+            M.population,
+            M.population_year,
+            rate.label("rate"),
+            func.rank().over(order_by=ordering).label("rank"),
+            func.count().over().label("of"),
+            M.polarity,
+            M.source,
+            M.period_start,
+            M.period_end,
+        )
+        .join(Area, Area.id == M.force_id)
+        .where(M.measure == measure, M.period_end == period_end)
+        .order_by(ordering)
+    )
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)

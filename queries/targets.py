@@ -1,0 +1,51 @@
+"""Plan targets as loaded from the targets template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from dashboard.extensions import db
+from dashboard.models import Area
+from dashboard.models import Target as T
+from queries._cache import memoized
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    measure: str
+    area: str
+    direction: str
+    baseline_period_start: dt.date
+    baseline_period_end: dt.date
+    baseline_value: float
+    target_period_end: dt.date
+    target_value: float
+    description: str
+    source: str
+
+
+@memoized
+def targets(measure: str | None = None) -> tuple[TargetRecord, ...]:
+    query = (
+        select(
+            T.measure,
+            Area.name,
+            T.direction,
+            T.baseline_period_start,
+            T.baseline_period_end,
+            T.baseline_value,
+            T.target_period_end,
+            T.target_value,
+            T.description,
+            T.source,
+        )
+        .join(Area, Area.id == T.area_id)
+        .order_by(T.measure, Area.name)
+    )
+    if measure is not None:
+        query = query.where(T.measure == measure)
+    with db.engine.connect() as conn:
+        return tuple(TargetRecord(*row) for row in conn.execute(query))

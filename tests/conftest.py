@@ -1,0 +1,123 @@
+"""Shared fixtures. The default dataset is built once per session into a temporary SQLite file;
+tests that change data use their own database (see `geo_engine`)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, inspect, select
+
+from dashboard.bootstrap import DATA, FORCE_NAME, build_default_data
+from dashboard.database import db, make_engine, upgrade
+from dashboard.loaders.geography import load_geography, load_population
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def require(name: str) -> bool:
+    """In CI (ASB_REQUIRE_<NAME>=1) a missing service fails the test instead of skipping it."""
+    return os.environ.get(f"ASB_REQUIRE_{name.upper()}") == "1"
+
+
+def skip_or_fail(name: str, reason: str) -> None:
+    if require(name):
+        pytest.fail(f"{reason} (and ASB_REQUIRE_{name.upper()}=1 says it must be there)")
+    pytest.skip(reason)
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex((host, port)) == 0
+
+
+@pytest.fixture(scope="session")
+def default_db_url(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("default-db") / "asb.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    build_default_data(engine, "pytest")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def default_db(default_db_url) -> Engine:
+    """The shared default database, bound to the app's `db` handle for queries/."""
+    db.configure(default_db_url)
+    return db.engine
+
+
+@pytest.fixture
+def geo_engine(tmp_path) -> Engine:
+    """A fresh database holding only the force's geography and population."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'geo.sqlite3'}")
+    upgrade(engine)
+    load_geography(
+        engine,
+        DATA / "geography" / "essex_geography.csv",
+        DATA / "geography" / "essex_lsoa.csv",
+        FORCE_NAME,
+    )
+    load_population(engine, DATA / "population" / "census_2011_lsoa.csv")
+    yield engine
+    engine.dispose()
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row count of every table: a fingerprint to prove a rejected load changed nothing."""
+    from dashboard.models import Base
+
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in Base.metadata.tables.items()
+            if inspect(engine).has_table(name)
+        }
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        skip_or_fail("shared", f"{SHARED_DATA} is not beside the checkout")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def live_server(default_db_url, tmp_path_factory):
+    """The app served by werkzeug in a thread on a free loopback port."""
+    from werkzeug.serving import make_server
+
+    from dashboard.app import create_app
+
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {"database_url": default_db_url, "instance_dir": instance, "log_level": "WARNING"}
+    )
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def dash_app(default_db_url, tmp_path_factory):
+    from dashboard.app import create_app
+
+    instance = tmp_path_factory.mktemp("instance-client")
+    return create_app(
+        {"database_url": default_db_url, "instance_dir": instance, "log_level": "WARNING"}
+    )
+
+
+@pytest.fixture
+def client(dash_app, default_db_url):
+    db.configure(default_db_url)
+    return dash_app.server.test_client()

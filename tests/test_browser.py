@@ -1,0 +1,137 @@
+"""The Overview in real headless Chromium (Debian's): figures, filters, URL, keyboard."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from tests.conftest import ARTIFACTS, ROOT, skip_or_fail
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        skip_or_fail("browser", "Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.console_problems = []
+    page.on(
+        "console", lambda m: m.type in ("error", "warning") and page.console_problems.append(m.text)
+    )
+    page.on("pageerror", lambda e: page.console_problems.append(str(e)))
+    yield page
+    context.close()
+
+
+def shot(page, name: str, publish: bool = False) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if publish:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, SCREENSHOTS / f"{name}.png")
+    return path
+
+
+def kpi(page, name: str) -> str:
+    return page.get_by_test_id(f"kpi-{name}").inner_text()
+
+
+def test_brw001_overview_shows_published_figures(live_server, page):
+    page.goto(live_server + "/")
+    page.get_by_test_id("kpi-incidents").wait_for()
+    assert kpi(page, "incidents") == "60,391"
+    assert kpi(page, "attended") == "56%"
+    assert kpi(page, "msg") == "6th of 8"
+    body = page.locator("main").inner_text()
+    assert "33,644 of 60,391 incidents attended" in body
+    assert "+46% on the previous 12 months" in body
+    assert "Data to:" in body
+    assert page.url.endswith("/?area=force&to=2021-03&covid=include")
+    shot(page, "overview", publish=True)
+    assert page.console_problems == []
+
+
+def test_brw002_filters_update_figures_and_url_and_reload(live_server, page):
+    page.goto(live_server + "/")
+    page.get_by_test_id("kpi-incidents").wait_for()
+    page.get_by_label("Exclude").check()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=kpi-incidents]').innerText === '44,995'"
+    )
+    page.wait_for_function("window.location.search.endsWith('covid=exclude')")
+    page.reload()
+    page.get_by_test_id("kpi-incidents").wait_for()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=kpi-incidents]').innerText === '44,995'"
+    )
+    assert page.get_by_label("Exclude").is_checked()
+    assert page.console_problems == []
+
+
+def test_brw003_keyboard_only_area_change(live_server, page):
+    page.goto(live_server + "/")
+    page.get_by_test_id("kpi-incidents").wait_for()
+    page.keyboard.press("Tab")  # the skip link comes first
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Skip to main content" in focused
+    # Tab through to the area list, as a keyboard user would, then type ahead.
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "filter-area":
+            break
+    assert page.evaluate("document.activeElement.id") == "filter-area"
+    page.keyboard.type("Colc")
+    page.wait_for_function("window.location.search.includes('Colchester')")
+    page.wait_for_function(
+        "document.querySelector('main').innerText.includes('Area: Colchester district')"
+    )
+    assert "area=district:Colchester" in unquote(page.url)
+    assert kpi(page, "incidents") != "60,391"
+    shot(page, "overview-district", publish=True)
+    assert page.console_problems == []
+
+
+def test_brw004_bad_link_explains_and_recovers(live_server, page):
+    page.goto(live_server + "/?area=district:Atlantis&to=2031-13&covid=maybe")
+    page.get_by_test_id("kpi-incidents").wait_for()
+    text = page.locator("main").inner_text()
+    assert "Some filters in the link could not be used." in text
+    assert "'district:Atlantis' is not a valid area" in text
+    assert kpi(page, "incidents") == "60,391"
+    assert page.url.endswith("/?area=force&to=2021-03&covid=include")
+    shot(page, "overview-bad-link")
+
+
+def test_brw005_unknown_page(live_server, page):
+    response = page.goto(live_server + "/no-such-page")
+    assert response.status == 404
+    page.get_by_text("Page not found").first.wait_for()
+    assert page.get_by_role("link", name="Go to the Overview").is_visible()
