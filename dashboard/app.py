@@ -148,6 +148,8 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         on_error=_on_callback_error,
         suppress_callback_exceptions=False,
     )
+    # Screen readers need the page language (WCAG 3.1.1).
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
     for module in PAGES:
         options = {"title": f"{module.TITLE} · {APP_TITLE}", "layout": module.layout}
         if module.PATH is not None:

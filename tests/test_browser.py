@@ -135,3 +135,30 @@ def test_brw005_unknown_page(live_server, page):
     assert response.status == 404
     page.get_by_text("Page not found").first.wait_for()
     assert page.get_by_role("link", name="Go to the Overview").is_visible()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core (bundled by axe-playwright-python) findings of serious or critical impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/?area=district:Colchester&covid=exclude", "/?area=nowhere", "/no-such-page"]
+)
+def test_brw006_no_serious_accessibility_violations(live_server, page, path):
+    page.goto(live_server + path)
+    page.locator("main h1").wait_for()
+    if path != "/no-such-page":
+        page.get_by_test_id("kpi-incidents").wait_for()
+    assert serious_violations(page) == []
