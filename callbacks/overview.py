@@ -5,37 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, html
+from dash import Dash, html
 
+from callbacks.common import INCIDENT_SOURCE, areas_for, covid_text, month_of, register_page
 from dashboard import formatting as fmt
 from dashboard import ids
-from dashboard.components import data_to_line, illustrative_badge, kpi_card, published_badge
-from dashboard.filter_options import filters_from_params
+from dashboard.components import illustrative_badge, kpi_card, published_badge
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
 from dashboard.stats import pct_change, poisson_change_test
 from dashboard.urlstate import Filters
-from queries.areas import AreaRecord, area_by_selector, filter_areas, population
-from queries.incidents import PeriodTotal, district_comparison, month_range, twelve_month_total
-from queries.meta import msg_data_to, survey_data_to
+from queries.areas import AreaRecord, population
+from queries.incidents import PeriodTotal, district_comparison, twelve_month_total
 from queries.msg import msg_periods, msg_table
 from queries.published import published_count
 from queries.surveys import results
 from queries.targets import targets
 
-INCIDENT_SOURCE = (
-    "Essex Police incident records; 12-month totals to March as published in the force's ASB "
-    "deep-dive report (2021)"
-)
 DEFAULT_BASELINE_END = dt.date(2016, 3, 1)
-
-
-def _month(value: str) -> dt.date:
-    return dt.date(int(value[:4]), int(value[5:7]), 1)
-
-
-def _covid_text(filters: Filters) -> str:
-    return "including Covid breaches" if filters.include_covid else "excluding Covid breaches"
 
 
 def _reconciles(area: AreaRecord, end: dt.date, filters: Filters, measure: str, value) -> bool:
@@ -93,7 +80,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Card
         "ASB incidents",
         fmt.count(total.incidents),
         lines,
-        f"{period_label(end)}, {_covid_text(filters)}",
+        f"{period_label(end)}, {covid_text(filters)}",
         area.label,
         INCIDENT_SOURCE,
         _provenance_badges(
@@ -125,7 +112,7 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Car
         "Incidents attended",
         fmt.pct(total.pct_attended),
         lines,
-        f"{period_label(end)}, {_covid_text(filters)}",
+        f"{period_label(end)}, {covid_text(filters)}",
         area.label,
         INCIDENT_SOURCE,
         _provenance_badges(area, end, filters, "asb_attended", total.attended, total.illustrative),
@@ -285,7 +272,7 @@ def district_table(force: AreaRecord, selected: AreaRecord, end: dt.date, filter
             )
         )
     caption = (
-        f"ASB incidents by policing district, {period_label(end)}, {_covid_text(filters)}. "
+        f"ASB incidents by policing district, {period_label(end)}, {covid_text(filters)}. "
         f"Source: {INCIDENT_SOURCE}. District split illustrative. Rates use the "
         f"{pop_year or '—'} Census population."
     )
@@ -303,22 +290,10 @@ def district_table(force: AreaRecord, selected: AreaRecord, end: dt.date, filter
     )
 
 
-def overview_content(area_value, to_value, covid_value):
-    """Everything the Overview shows for the chosen filters (re-checked: payloads can be forged)."""
-    filters, messages, _ = filters_from_params(
-        {"area": area_value, "to": to_value, "covid": covid_value}
-    )
-    areas = filter_areas()
-    if not areas or month_range("force") is None:
-        notice = dbc.Alert(
-            "No incident data is loaded yet. Load data with `asb-dashboard load ...` "
-            "or `asb-dashboard init-db`.",
-            color="info",
-        )
-        return notice, None, filters.query_string()
-    force = areas[0]
-    area = area_by_selector(filters.area) or force
-    end = _month(filters.to)
+def build(filters: Filters, _choices) -> list:
+    """The Overview for valid filters: KPI cards, then the districts compared."""
+    force, area = areas_for(filters)
+    end = month_of(filters.to)
     cards = dbc.Row(
         [
             dbc.Col(card, lg=3, md=6, className="mb-3")
@@ -330,43 +305,17 @@ def overview_content(area_value, to_value, covid_value):
             )
         ]
     )
-    warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
-    return (
-        [*warnings, data_to(), cards],
-        district_table(force, area, end, filters),
-        filters.query_string(),
-    )
-
-
-def data_to():
-    """The month each source runs to: force and national data rarely end together."""
-    items = []
-    span = month_range("force")
-    if span:
-        items.append(("force incidents", month_label(span[1])))
-    survey_end = survey_data_to(CONFIDENCE)
-    if survey_end:
-        items.append(("confidence survey", month_label(survey_end)))
-    msg_end = msg_data_to()
-    if msg_end:
-        items.append(("Most Similar Group", month_label(msg_end)))
-    police_uk = month_range("police_uk")
-    if police_uk:
-        items.append(
-            (
-                "police.uk records (maps and hot spots)",
-                f"{month_label(police_uk[0])} to {month_label(police_uk[1])}",
-            )
-        )
-    return data_to_line(items)
+    return [
+        cards,
+        html.Section(
+            [
+                html.H2("Districts compared", className="h4 mt-4"),
+                district_table(force, area, end, filters),
+            ],
+            **{"aria-label": "Districts compared"},
+        ),
+    ]
 
 
 def register(app: Dash) -> None:
-    app.callback(
-        Output(ids.OVW_CARDS, "children"),
-        Output(ids.OVW_DISTRICTS, "children"),
-        Output({"type": ids.URL_SYNC, "page": ids.OVW_PAGE}, "data"),
-        Input(ids.FILTER_AREA, "value"),
-        Input(ids.FILTER_TO, "value"),
-        Input(ids.FILTER_COVID, "value"),
-    )(overview_content)
+    register_page(app, ids.OVERVIEW, build)

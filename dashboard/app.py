@@ -11,22 +11,48 @@ from dash import Dash, Input, Output, dcc, html, set_props
 from flask import Flask, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from callbacks import attendance as attendance_callbacks
+from callbacks import district as district_callbacks
+from callbacks import incidents as incidents_callbacks
+from callbacks import methods as methods_callbacks
+from callbacks import msg as msg_callbacks
 from callbacks import overview as overview_callbacks
+from callbacks import perception as perception_callbacks
 from callbacks import shell as shell_callbacks
+from callbacks import targets as targets_callbacks
 from dashboard import ids
 from dashboard.bootstrap import ensure_database
 from dashboard.extensions import cache, db
 from dashboard.settings import INSECURE_DEFAULT_KEY, Settings
 from dashboard.theme import register_template
-from pages import not_found_404, overview
+from pages import (
+    attendance,
+    district,
+    incidents,
+    methods,
+    msg,
+    not_found_404,
+    overview,
+    perception,
+    targets,
+)
 from queries._cache import data_version
 from queries.meta import database_ok
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = (overview, not_found_404)
+PAGES = (
+    overview,
+    incidents,
+    attendance,
+    perception,
+    msg,
+    targets,
+    district,
+    methods,
+    not_found_404,
+)
 APP_TITLE = "ASB Oversight Dashboard"
-CHECK_BANNER = "app-check-banner"
 
 
 def _on_callback_error(exc: Exception) -> None:
@@ -41,7 +67,7 @@ def _on_callback_error(exc: Exception) -> None:
         log.exception("Callback failed", exc_info=exc)
         message = "Something went wrong updating this part of the page. The error was logged."
     set_props(ids.ERROR_BANNER, {"children": message, "is_open": True})
-    set_props(CHECK_BANNER, {"disabled": False})
+    set_props(ids.CHECK_BANNER, {"disabled": False})
 
 
 def _shell(settings: Settings) -> html.Div:
@@ -94,7 +120,7 @@ def _shell(settings: Settings) -> html.Div:
                 dismissable=True,
                 className="m-3",
             ),
-            dcc.Interval(id=CHECK_BANNER, interval=10_000, disabled=True),
+            dcc.Interval(id=ids.CHECK_BANNER, interval=10_000, disabled=True),
             html.Main(
                 dbc.Container(dash.page_container, fluid=True, className="py-3"),
                 id="main-content",
@@ -163,7 +189,17 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     app.layout = _shell(settings)
 
     shell_callbacks.register(app)
-    overview_callbacks.register(app)
+    for module in (
+        overview_callbacks,
+        incidents_callbacks,
+        attendance_callbacks,
+        perception_callbacks,
+        msg_callbacks,
+        targets_callbacks,
+        district_callbacks,
+        methods_callbacks,
+    ):
+        module.register(app)
 
     # After a failure, poll the health check and reload (filters are in the URL) once it passes.
     app.clientside_callback(
@@ -176,8 +212,8 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
             return window.dash_clientside.no_update;
         }
         """,
-        Output(CHECK_BANNER, "max_intervals"),
-        Input(CHECK_BANNER, "n_intervals"),
+        Output(ids.CHECK_BANNER, "max_intervals"),
+        Input(ids.CHECK_BANNER, "n_intervals"),
         prevent_initial_call=True,
     )
 

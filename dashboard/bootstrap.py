@@ -32,6 +32,7 @@ def build_default_data(engine: Engine, command: str = "default dataset") -> list
     )
     reports.append(load_population(engine, DATA / "population" / "census_2011_lsoa.csv", command))
     reports += load_published(engine, DATA / "published", command)
+    reports.append(load_template(engine, "surveys", DATA / "survey_quotes.csv", command))
     reports.append(load_template(engine, "events", DATA / "events.csv", command))
     reports.append(load_template(engine, "targets", DATA / "targets.csv", command))
     reports.append(

@@ -30,12 +30,15 @@ def published_badge(text: str = "Matches the published report") -> html.Span:
 
 
 def filter_bar(
+    page: str,
     filters: Filters,
     areas: Sequence[tuple[str, str]],
     months: Sequence[tuple[str, str]],
     messages: Sequence[str] = (),
+    extra_controls: Sequence[object] = (),
+    area_label: str = "Area",
 ) -> html.Section:
-    """Area, period end and Covid controls, each with a visible label.
+    """Area, period end and Covid controls (and a page's own), each with a visible label.
 
     areas: (selector, label) in tree order; months: (value 'YYYY-MM', label), oldest first.
     """
@@ -48,11 +51,17 @@ def filter_bar(
                 [
                     dbc.Col(
                         [
-                            html.Label("Area", htmlFor=ids.FILTER_AREA, className="form-label"),
+                            html.Label(
+                                area_label,
+                                htmlFor=ids.filter_id(page, "area"),
+                                className="form-label",
+                            ),
                             # A native <select>: labelled, keyboard- and screen-reader-friendly,
                             # with type-ahead ("Col" finds Colchester).
                             dbc.Select(
-                                id=ids.FILTER_AREA, options=area_options, value=filters.area
+                                id=ids.filter_id(page, "area"),
+                                options=area_options,
+                                value=filters.area,
                             ),
                         ],
                         md=5,
@@ -60,9 +69,15 @@ def filter_bar(
                     dbc.Col(
                         [
                             html.Label(
-                                "12 months to", htmlFor=ids.FILTER_TO, className="form-label"
+                                "12 months to",
+                                htmlFor=ids.filter_id(page, "to"),
+                                className="form-label",
                             ),
-                            dbc.Select(id=ids.FILTER_TO, options=month_options, value=filters.to),
+                            dbc.Select(
+                                id=ids.filter_id(page, "to"),
+                                options=month_options,
+                                value=filters.to,
+                            ),
                         ],
                         md=3,
                     ),
@@ -71,7 +86,7 @@ def filter_bar(
                             [
                                 html.Legend("Covid-breach incidents", className="form-label"),
                                 dbc.RadioItems(
-                                    id=ids.FILTER_COVID,
+                                    id=ids.filter_id(page, "covid"),
                                     options=[
                                         {"label": "Include", "value": "include"},
                                         {"label": "Exclude", "value": "exclude"},
@@ -83,6 +98,7 @@ def filter_bar(
                         ),
                         md=4,
                     ),
+                    *extra_controls,
                 ],
                 className="g-3 align-items-end",
             ),
@@ -99,7 +115,7 @@ def filter_bar(
                 ]
                 if messages
                 else [],
-                id=ids.FILTER_MESSAGES,
+                id=ids.messages_id(page),
                 role="status",
             ),
         ],
@@ -155,4 +171,136 @@ def url_sync(page: str) -> html.Div:
             dcc.Store(id={"type": ids.URL_SYNC_DONE, "page": page}),
         ],
         hidden=True,
+    )
+
+
+def select_control(
+    control_id: str, label: str, options: Sequence[tuple[str, str]], value: str, width: int = 3
+) -> dbc.Col:
+    """A labelled native <select> for a page's own filter."""
+    return dbc.Col(
+        [
+            html.Label(label, htmlFor=control_id, className="form-label"),
+            dbc.Select(
+                id=control_id,
+                value=value,
+                options=[{"label": text, "value": v} for v, text in options],
+            ),
+        ],
+        md=width,
+    )
+
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+
+def graph_config(filename: str) -> dict:
+    """Modebar export at print resolution, with a file name that says what the chart is."""
+    return {
+        **GRAPH_CONFIG,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }
+
+
+def data_table(frame, caption: str, numeric: Sequence[str] = (), row_header: str | None = None):
+    """An accessible HTML table of a DataFrame whose cells are already formatted text."""
+    columns = list(frame.columns)
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(c, scope="col", className="text-end" if c in numeric else None)
+                for c in columns
+            ]
+        )
+    )
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for c, value in zip(columns, record, strict=True):
+            cls = "text-end" if c in numeric else None
+            if c == row_header:
+                cells.append(html.Th(value, scope="row", className=cls))
+            else:
+                cells.append(html.Td(value, className=cls))
+        rows.append(html.Tr(cells))
+    return dbc.Table(
+        [html.Caption(caption), head, html.Tbody(rows)],
+        bordered=False,
+        hover=True,
+        responsive=True,
+        size="sm",
+        className="data-table",
+    )
+
+
+def chart_block(
+    block_id: str,
+    title: str,
+    figure,
+    summary: str,
+    table,
+    meta: str,
+    filename: str,
+    illustrative: bool = False,
+    extra: Sequence[object] = (),
+) -> html.Section:
+    """A chart with its text summary, period/area/source line and its data as a table."""
+    return html.Section(
+        [
+            html.H2(title, className="h4 chart-title"),
+            html.Div([illustrative_badge()] if illustrative else [], className="kpi-badges"),
+            html.P(summary, className="chart-summary", id=f"{block_id}-summary"),
+            # The summary above and the table below are the chart's text alternatives; the
+            # chart stays interactive (a role="img" wrapper would nest its controls).
+            dcc.Graph(
+                id=f"{block_id}-graph",
+                figure=figure,
+                config=graph_config(filename),
+                className="chart-graph",
+            ),
+            html.P(meta, className="chart-meta"),
+            *extra,
+            html.Details(
+                [html.Summary(f"Data table: {title}"), table],
+                className="chart-table",
+            ),
+        ],
+        className="chart-block",
+        id=block_id,
+        **{"aria-label": title},
+    )
+
+
+def page_intro(title: str, lead: str) -> list:
+    return [html.H1(title), html.P(lead, className="lead")]
+
+
+def standard_page(
+    page: str,
+    title: str,
+    lead: str,
+    filters: Filters,
+    choices,
+    messages: Sequence[str] = (),
+    extra_controls: Sequence[object] = (),
+    area_label: str = "Area",
+) -> html.Div:
+    """Heading, filter bar and the container the page's callback fills."""
+    return html.Div(
+        [
+            url_sync(page),
+            *page_intro(title, lead),
+            filter_bar(
+                page, filters, choices.areas, choices.months, messages, extra_controls, area_label
+            ),
+            dcc.Loading(
+                html.Div(id=ids.content_id(page), className="mt-3", **{"aria-live": "polite"}),
+                type="dot",
+                delay_show=400,
+            ),
+        ]
     )

@@ -6,15 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dashboard.periods import add_months, month_label
-from dashboard.urlstate import Filters, parse_filters
+from dashboard.urlstate import Choice, Filters, parse_filters
 from queries.areas import filter_areas
 from queries.incidents import month_range
+
+CATEGORY_CHOICES = ("all", "personal", "nuisance", "environmental")
+DEFAULT_BREAK = "2020-03"  # first Covid lockdown: breaches recorded as ASB from here
 
 
 @dataclass(frozen=True)
 class FilterChoices:
-    areas: tuple[tuple[str, str], ...]  # (selector, label)
-    months: tuple[tuple[str, str], ...]  # (YYYY-MM, label), oldest first
+    areas: tuple[tuple[str, str], ...]  # (selector, label) in tree order
+    months: tuple[tuple[str, str], ...]  # (YYYY-MM, label), period ends, oldest first
+    all_months: tuple[tuple[str, str], ...]  # every month held, oldest first
+    extra: dict[str, Choice]
 
     @property
     def area_selectors(self) -> list[str]:
@@ -25,20 +30,49 @@ class FilterChoices:
         return [m[0] for m in self.months]
 
 
-def filter_choices() -> FilterChoices:
-    """Areas of the home force, and every month that closes a complete 12-month period."""
-    areas = tuple((a.selector, a.option_label) for a in filter_areas())
-    months: list[tuple[str, str]] = []
+def _months(first, last) -> list[tuple[str, str]]:
+    months = []
+    month = first
+    while month <= last:
+        months.append((f"{month:%Y-%m}", month_label(month)))
+        month = add_months(month, 1)
+    return months
+
+
+def filter_choices(page: str = "overview") -> FilterChoices:
+    """Areas of the home force (only districts on the district page), and the valid months."""
+    areas = [(a.selector, a.option_label) for a in filter_areas()]
+    if page == "district":
+        areas = [a for a in areas if a[0].startswith("district:")]
     span = month_range("force")
-    if span:
-        month = add_months(span[0], 11)
-        while month <= span[1]:
-            months.append((f"{month:%Y-%m}", month_label(month)))
-            month = add_months(month, 1)
-    return FilterChoices(areas, tuple(months))
+    all_months = _months(*span) if span else []
+    period_ends = all_months[11:]
+    extra: dict[str, Choice] = {}
+    if page == "incidents":
+        values = [m for m, _ in all_months]
+        extra = {
+            "category": Choice(
+                CATEGORY_CHOICES, "all", "category (all, personal, nuisance or environmental)"
+            ),
+            "break": Choice(
+                ("none", *values[1:]),
+                DEFAULT_BREAK if DEFAULT_BREAK in values else "none",
+                "SPC break (none, or the first month of the new period)",
+            ),
+            "base": Choice(
+                ("auto", *values),
+                "auto",
+                "SPC baseline end (auto, or the last month of the baseline)",
+            ),
+        }
+    return FilterChoices(tuple(areas), tuple(period_ends), tuple(all_months), extra)
 
 
-def filters_from_params(params: Mapping[str, object]) -> tuple[Filters, list[str], FilterChoices]:
-    choices = filter_choices()
-    filters, messages = parse_filters(params, choices.area_selectors, choices.month_values)
+def filters_from_params(
+    params: Mapping[str, object], page: str = "overview"
+) -> tuple[Filters, list[str], FilterChoices]:
+    choices = filter_choices(page)
+    filters, messages = parse_filters(
+        params, choices.area_selectors, choices.month_values, choices.extra
+    )
     return filters, messages, choices

@@ -22,7 +22,9 @@ def signed_pct(value: float | None, digits: int = 0) -> str:
 
 
 def signed_count(n: int | None) -> str:
-    return "—" if n is None else f"{n:+,}".replace("-", "−")
+    if n is None:
+        return "—"
+    return "0" if n == 0 else f"{n:+,}".replace("-", "−")
 
 
 def ordinal(n: int) -> str:

@@ -1,20 +1,41 @@
-"""Every component id in the app, in one place. Prefixes say which page owns them."""
+"""Every component id in the app, in one place.
+
+Each page has its own filter bar, so filter ids carry the page name (`incidents-filter-area`);
+build them with `filter_id`. Page content containers come from `content_id`.
+"""
 
 # App shell
+ERROR_BANNER = "app-error-banner"
+CHECK_BANNER = "app-check-banner"
+
 # Per page, {"type": URL_SYNC, "page": <page>} holds the canonical query string that a
 # clientside callback writes to the address bar.
 URL_SYNC = "url-sync"
 URL_SYNC_DONE = "url-sync-done"
-ERROR_BANNER = "app-error-banner"
 
-# Shared filter bar
-FILTER_AREA = "filter-area"
-FILTER_TO = "filter-to"
-FILTER_COVID = "filter-covid"
-FILTER_MESSAGES = "filter-messages"
+# Pages (the names used in ids, URLs' page keys and filter_options)
+OVERVIEW = "overview"
+INCIDENTS = "incidents"
+ATTENDANCE = "attendance"
+PERCEPTION = "perception"
+MSG = "msg"
+TARGETS = "targets"
+DISTRICT = "district"
+METHODS = "methods"
 
-# Overview
-OVW_PAGE = "overview"
-OVW_HEADING = "ovw-heading"
-OVW_CARDS = "ovw-cards"
-OVW_DISTRICTS = "ovw-districts"
+FILTER_NAMES = ("area", "to", "covid", "category", "break", "base")
+
+
+def filter_id(page: str, name: str) -> str:
+    """The id of a page's filter control, e.g. filter_id("incidents", "area")."""
+    assert name in FILTER_NAMES, name
+    return f"{page}-filter-{name}"
+
+
+def content_id(page: str) -> str:
+    """The container a page's callback fills."""
+    return f"{page}-content"
+
+
+def messages_id(page: str) -> str:
+    return f"{page}-filter-messages"

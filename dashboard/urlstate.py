@@ -2,17 +2,27 @@
 
 `/?area=district:Colchester&to=2021-03&covid=exclude`: `area` is `force`, `lpa:<name>` or
 `district:<name>`; `to` is the period's last month, YYYY-MM; `covid` is include or exclude.
+A page may add its own parameters (the Incidents page: `category`, `break`, `base`).
 Unknown or malformed values fall back to the defaults with a message saying so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 COVID_CHOICES = ("include", "exclude")
-KNOWN_PARAMS = ("area", "to", "covid")
+BASE_PARAMS = ("area", "to", "covid")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A page-specific parameter: its valid values, default and how to describe it."""
+
+    values: tuple[str, ...]
+    default: str
+    describe: str
 
 
 @dataclass(frozen=True)
@@ -20,15 +30,18 @@ class Filters:
     area: str
     to: str
     covid: str
+    extra: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def include_covid(self) -> bool:
         return self.covid == "include"
 
+    def get(self, name: str) -> str:
+        return dict(self.extra)[name]
+
     def query_string(self) -> str:
-        return "?" + urlencode(
-            {"area": self.area, "to": self.to, "covid": self.covid}, quote_via=quote, safe=":"
-        )
+        params = {"area": self.area, "to": self.to, "covid": self.covid, **dict(self.extra)}
+        return "?" + urlencode(params, quote_via=quote, safe=":")
 
 
 def _single(value: object) -> str | None:
@@ -40,43 +53,47 @@ def _single(value: object) -> str | None:
 
 
 def parse_filters(
-    params: Mapping[str, object], areas: Sequence[str], months: Sequence[str]
+    params: Mapping[str, object],
+    areas: Sequence[str],
+    months: Sequence[str],
+    extra: Mapping[str, Choice] | None = None,
 ) -> tuple[Filters, list[str]]:
     """Filters from query parameters, plus a message for each value that could not be used.
 
     `areas` are the valid area selectors (the first is the default); `months` the valid period
-    ends, oldest first (the newest is the default).
+    ends, oldest first (the newest is the default); `extra` the page's own parameters.
     """
+    extra = dict(extra or {})
     messages: list[str] = []
-    name_text = {
+    describe = {
         "area": "area (use force, lpa:<name> or district:<name>)",
         "to": "period end (use a month YYYY-MM that the data covers)",
         "covid": "Covid option (use include or exclude)",
+        **{name: choice.describe for name, choice in extra.items()},
     }
-    default_area = areas[0] if areas else "force"
-    default_to = months[-1] if months else ""
 
-    def pick(name: str, valid: Sequence[str], default: str, describe: str) -> str:
+    def pick(name: str, valid: Sequence[str], default: str) -> str:
         try:
             value = _single(params.get(name))
         except ValueError as exc:
-            messages.append(f"The filter '{name}' {exc}; showing {describe(default)}.")
+            messages.append(f"The filter '{name}' {exc}; showing '{default}'.")
             return default
         if value is None or value == "":
             return default
         if value not in valid:
             messages.append(
-                f"'{value}' is not a valid {name_text[name]}; showing {describe(default)} instead."
+                f"'{value}' is not a valid {describe[name]}; showing '{default}' instead."
             )
             return default
         return value
 
     filters = Filters(
-        area=pick("area", areas, default_area, lambda v: f"'{v}'"),
-        to=pick("to", months, default_to, lambda v: f"the latest period ({v})"),
-        covid=pick("covid", COVID_CHOICES, "include", lambda v: f"Covid breaches {v}d"),
+        area=pick("area", areas, areas[0] if areas else "force"),
+        to=pick("to", months, months[-1] if months else ""),
+        covid=pick("covid", COVID_CHOICES, "include"),
+        extra=tuple((name, pick(name, c.values, c.default)) for name, c in extra.items()),
     )
-    unknown = sorted(k for k in params if k not in KNOWN_PARAMS)
+    unknown = sorted(k for k in params if k not in (*BASE_PARAMS, *extra))
     if unknown:
         messages.append(f"Ignored unknown parameter(s): {', '.join(unknown)}.")
     return filters, messages

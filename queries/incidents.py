@@ -141,3 +141,99 @@ def district_comparison(
     with db.engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     return frame
+
+
+@memoized
+def monthly_by_category(area_id: int, include_covid: bool = True) -> pd.DataFrame:
+    """Incidents per month and NSIR category for an area."""
+    query = (
+        select(
+            Inc.month.label("month"),
+            Inc.category.label("category"),
+            func.sum(Inc.incidents).label("incidents"),
+        )
+        .join(AreaClosure, AreaClosure.descendant_id == Inc.area_id)
+        .where(*_filters(area_id, include_covid, "force"))
+        .group_by(Inc.month, Inc.category)
+        .order_by(Inc.month, Inc.category)
+    )
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+@memoized
+def annual_totals(area_id: int, last_month: int = 3, include_covid: bool = True) -> pd.DataFrame:
+    """12-month totals ending in `last_month` of each year (the report's "12m to March").
+
+    Only complete periods (12 months held) are returned, with incidents and attended.
+    """
+    year = func.extract("year", Inc.month)
+    period_year = year + case((func.extract("month", Inc.month) > last_month, 1), else_=0)
+    query = (
+        select(
+            period_year.label("year"),
+            func.sum(Inc.incidents).label("incidents"),
+            func.sum(Inc.attended).label("attended"),
+            func.count(func.distinct(Inc.month)).label("months"),
+            func.max(case((Inc.source == "illustrative", 1), else_=0)).label("illustrative"),
+        )
+        .join(AreaClosure, AreaClosure.descendant_id == Inc.area_id)
+        .where(*_filters(area_id, include_covid, "force"))
+        .group_by(period_year)
+        .order_by(period_year)
+    )
+    with db.engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["year"] = frame["year"].astype(int)
+    return frame[frame["months"] == 12].reset_index(drop=True)
+
+
+@memoized
+def lsoa_counts(
+    area_id: int, start: dt.date, end: dt.date, prev_start: dt.date, prev_end: dt.date
+) -> pd.DataFrame:
+    """police.uk ASB records per LSOA of an area: this period and the one before it."""
+    lsoa = Area
+    current = Inc.month.between(start, end)
+    previous = Inc.month.between(prev_start, prev_end)
+    query = (
+        select(
+            lsoa.code.label("lsoa_code"),
+            lsoa.name.label("lsoa_name"),
+            func.sum(case((current, Inc.incidents), else_=0)).label("incidents"),
+            func.sum(case((previous, Inc.incidents), else_=0)).label("previous"),
+        )
+        .join(AreaClosure, AreaClosure.descendant_id == Inc.area_id)
+        .join(lsoa, lsoa.id == Inc.area_id)
+        .where(
+            AreaClosure.ancestor_id == area_id,
+            Inc.dataset == "police_uk",
+            lsoa.kind == "lsoa",
+            Inc.month.between(min(start, prev_start), max(end, prev_end)),
+        )
+        .group_by(lsoa.code, lsoa.name)
+    )
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+@memoized
+def lsoas_of(area_id: int) -> pd.DataFrame:
+    """Every LSOA in an area with its population (so LSOAs with no records still show)."""
+    from dashboard.models import Population
+
+    lsoa = Area
+    query = (
+        select(
+            lsoa.code.label("lsoa_code"),
+            lsoa.name.label("lsoa_name"),
+            func.max(Population.persons).label("population"),
+        )
+        .join(AreaClosure, AreaClosure.descendant_id == lsoa.id)
+        .outerjoin(Population, Population.area_id == lsoa.id)
+        .where(AreaClosure.ancestor_id == area_id, lsoa.kind == "lsoa")
+        .group_by(lsoa.code, lsoa.name)
+        .order_by(lsoa.code)
+    )
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)

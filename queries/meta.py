@@ -33,3 +33,24 @@ def survey_data_to(survey: str) -> dt.date | None:
 def msg_data_to() -> dt.date | None:
     with db.engine.connect() as conn:
         return conn.execute(select(func.max(MsgMeasure.period_end))).scalar_one()
+
+
+@memoized
+def data_loads():
+    """Every load recorded, newest first (for the Methods page)."""
+    import pandas as pd
+
+    from dashboard.models import DataLoad
+
+    query = select(
+        DataLoad.id,
+        DataLoad.kind,
+        DataLoad.file_name,
+        DataLoad.sha256,
+        DataLoad.rows_loaded,
+        DataLoad.rows_skipped,
+        DataLoad.loaded_at,
+        DataLoad.command,
+    ).order_by(DataLoad.id.desc())
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)

@@ -49,3 +49,30 @@ def msg_table(measure: str, period_end: dt.date) -> pd.DataFrame:
     )
     with db.engine.connect() as conn:
         return pd.read_sql(query, conn)
+
+
+@memoized
+def msg_history(measure: str) -> pd.DataFrame:
+    """Every force and period: count, population, rate per 1,000 and rank within the period."""
+    rate = cast(M.value, Float) * 1000.0 / M.population
+    ordering = case((M.polarity == "lower_is_better", rate), else_=-rate)
+    query = (
+        select(
+            Area.id.label("force_id"),
+            Area.name.label("force"),
+            M.period_end,
+            M.value,
+            M.population,
+            M.population_year,
+            rate.label("rate"),
+            func.rank().over(partition_by=M.period_end, order_by=ordering).label("rank"),
+            func.count().over(partition_by=M.period_end).label("of"),
+            M.polarity,
+            M.source,
+        )
+        .join(Area, Area.id == M.force_id)
+        .where(M.measure == measure)
+        .order_by(M.period_end, ordering)
+    )
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)

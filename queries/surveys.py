@@ -37,3 +37,29 @@ def results(survey: str, question_prefix: str, area_id: int) -> tuple[SurveyPoin
             .order_by(S.period_end)
         ).all()
     return tuple(SurveyPoint(*r) for r in rows)
+
+
+@memoized
+def survey_table(survey: str, area_id: int):
+    """Every result of a survey for an area, as a DataFrame (one row per question and period)."""
+    import pandas as pd
+
+    query = (
+        select(
+            S.question,
+            S.period_start,
+            S.period_end,
+            S.pct,
+            S.base_n,
+            S.msg_rank,
+            S.msg_of,
+            S.national_rank,
+            S.national_of,
+            S.polarity,
+            S.source,
+        )
+        .where(S.survey == survey, S.area_id == area_id)
+        .order_by(S.id)  # load order: the report's order of measures, oldest period first
+    )
+    with db.engine.connect() as conn:
+        return pd.read_sql(query, conn)

@@ -138,6 +138,71 @@ def derive_police_uk(shared: Path) -> None:
             gz.write((header + "".join(kept)).encode("utf-8"))
 
 
+def _perpendicular(p, a, b) -> float:
+    (x, y), (x1, y1), (x2, y2) = p, a, b
+    dx, dy = x2 - x1, y2 - y1
+    if dx == dy == 0:
+        return ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+    return abs(dy * x - dx * y + x2 * y1 - y2 * x1) / (dx * dx + dy * dy) ** 0.5
+
+
+def simplify(points: list, tolerance: float) -> list:
+    """Douglas-Peucker line simplification (iterative), keeping first and last points."""
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        best, index = 0.0, None
+        for i in range(first + 1, last):
+            d = _perpendicular(points[i], points[first], points[last])
+            if d > best:
+                best, index = d, i
+        if index is not None and best > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def derive_boundaries(shared: Path, tolerance: float = 0.0002) -> None:
+    """One GeoJSON of the force's LSOAs, simplified (~20 m) and rounded to 5 decimal places."""
+    features = []
+    for path in sorted((shared / "boundaries" / "essex_lsoa_2011").glob("*.json")):
+        for feature in json.loads(path.read_text())["features"]:
+            geometry = feature["geometry"]
+            polygons = (
+                [geometry["coordinates"]]
+                if geometry["type"] == "Polygon"
+                else geometry["coordinates"]
+            )
+            simplified = []
+            for polygon in polygons:
+                rings = []
+                for ring in polygon:
+                    kept = simplify(ring, tolerance)
+                    if len(kept) >= 4:
+                        rings.append([[round(x, 5), round(y, 5)] for x, y in kept])
+                if rings:
+                    simplified.append(rings)
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": feature["properties"]["LSOA11CD"],
+                    "properties": {
+                        "LSOA11CD": feature["properties"]["LSOA11CD"],
+                        "LSOA11NM": feature["properties"]["LSOA11NM"],
+                    },
+                    "geometry": {"type": "MultiPolygon", "coordinates": simplified},
+                }
+            )
+    features.sort(key=lambda f: f["id"])
+    out = OUT / "boundaries" / "essex_lsoa_2011.geojson"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    )
+
+
 def copy_published(shared: Path) -> None:
     (OUT / "published").mkdir(parents=True, exist_ok=True)
     for name in PUBLISHED_FILES:
@@ -163,6 +228,7 @@ def main() -> None:
     derive_population(args.shared, lsoas)
     derive_police_uk(args.shared)
     copy_published(args.shared)
+    derive_boundaries(args.shared)
     print(f"wrote {len(lsoas)} LSOAs, population, police.uk ASB extracts and published tables")
 
 

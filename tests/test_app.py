@@ -8,52 +8,22 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import ids
+from tests.pages_payload import page_payload, texts, url_key
 
 
-def overview_payload(area="force", to="2021-03", covid="include") -> dict:
-    outputs = [
-        {"id": ids.OVW_CARDS, "property": "children"},
-        {"id": ids.OVW_DISTRICTS, "property": "children"},
-        {"id": {"page": ids.OVW_PAGE, "type": ids.URL_SYNC}, "property": "data"},
-    ]
-    return {
-        "output": "..ovw-cards.children...ovw-districts.children..."
-        + json.dumps({"page": ids.OVW_PAGE, "type": ids.URL_SYNC}, separators=(",", ":"))
-        + ".data..",
-        "outputs": outputs,
-        "inputs": [
-            {"id": ids.FILTER_AREA, "property": "value", "value": area},
-            {"id": ids.FILTER_TO, "property": "value", "value": to},
-            {"id": ids.FILTER_COVID, "property": "value", "value": covid},
-        ],
-        "changedPropIds": [f"{ids.FILTER_AREA}.value"],
-    }
-
-
-def texts(component) -> list[str]:
-    """Every string in a serialised component tree, in order."""
-    found: list[str] = []
-    if isinstance(component, str):
-        found.append(component)
-    elif isinstance(component, list):
-        for c in component:
-            found += texts(c)
-    elif isinstance(component, dict):
-        props = component.get("props", component)
-        if "children" in props:
-            found += texts(props["children"])
-    return found
-
-
-def update(client, **filters) -> dict:
-    response = client.post("/_dash-update-component", json=overview_payload(**filters))
+def update(client, page: str = ids.OVERVIEW, **filters) -> dict:
+    response = client.post("/_dash-update-component", json=page_payload(page, **filters))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response.get_json()["response"]
 
 
+def content(response, page: str = ids.OVERVIEW) -> str:
+    return " ".join(texts(response[ids.content_id(page)]["children"]))
+
+
 def test_app001_force_march_2021_headline(client):
     response = update(client)
-    text = " ".join(texts(response[ids.OVW_CARDS]["children"]))
+    text = content(response)
     for expected in (
         "60,391",
         "33,644 of 60,391 incidents attended",
@@ -66,19 +36,17 @@ def test_app001_force_march_2021_headline(client):
         "force incidents March 2021",
     ):
         assert expected in text, expected
-    url = response[json.dumps({"page": ids.OVW_PAGE, "type": ids.URL_SYNC}, separators=(",", ":"))][
-        "data"
-    ]
+    url = response[url_key(ids.OVERVIEW)]["data"]
     assert url == "?area=force&to=2021-03&covid=include"
 
 
 def test_app002_force_excluding_covid(client):
-    text = " ".join(texts(update(client, covid="exclude")[ids.OVW_CARDS]["children"]))
+    text = content(update(client, covid="exclude"))
     assert "44,995" in text and "excluding Covid breaches" in text
 
 
 def test_app003_district_is_illustrative_not_published(client):
-    text = " ".join(texts(update(client, area="district:Colchester")[ids.OVW_CARDS]["children"]))
+    text = content(update(client, area="district:Colchester"))
     assert "Colchester district" in text
     assert "Illustrative data" in text
     assert "Matches the published report" not in text.split("Most Similar Group")[0]
@@ -87,7 +55,7 @@ def test_app003_district_is_illustrative_not_published(client):
 
 def test_app004_forged_payload_falls_back_not_500(client):
     response = update(client, area="district:'; DROP TABLE area;--", to="9999-99", covid=None)
-    text = " ".join(texts(response[ids.OVW_CARDS]["children"]))
+    text = content(response)
     assert "is not a valid area" in text and "60,391" in text
 
 

@@ -1,0 +1,109 @@
+"""What every page's callback does: re-check the filters, build the content, sync the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, html
+
+from dashboard import ids
+from dashboard.components import data_to_line
+from dashboard.filter_options import FilterChoices, filters_from_params
+from dashboard.loaders.published import CONFIDENCE
+from dashboard.periods import month_label
+from dashboard.urlstate import Filters
+from queries.areas import AreaRecord, area_by_selector, filter_areas
+from queries.incidents import month_range
+from queries.meta import msg_data_to, survey_data_to
+
+INCIDENT_SOURCE = (
+    "Essex Police incident records; 12-month totals to March as published in the force's ASB "
+    "deep-dive report (2021)"
+)
+POLICE_UK_SOURCE = "police.uk street-level records (Home Office, OGL v3.0)"
+
+
+def month_of(value: str) -> dt.date:
+    return dt.date(int(value[:4]), int(value[5:7]), 1)
+
+
+def last_march_year(end: dt.date) -> int:
+    """The year of the last 12-months-to-March period that has ended by `end`."""
+    return end.year if end.month >= 3 else end.year - 1
+
+
+def covid_text(filters: Filters) -> str:
+    return "including Covid breaches" if filters.include_covid else "excluding Covid breaches"
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-").replace("--", "-")
+
+
+def export_name(measure: str, area: AreaRecord, period: str) -> str:
+    """asb-incidents_district-colchester_12m-to-2021-03."""
+    return f"{measure}_{area.kind}-{slug(area.name)}_{period}"
+
+
+def areas_for(filters: Filters) -> tuple[AreaRecord, AreaRecord]:
+    """(the force, the selected area)."""
+    areas = filter_areas()
+    force = areas[0]
+    return force, area_by_selector(filters.area) or force
+
+
+def data_to() -> html.P:
+    """The month each source runs to: force and national data rarely end together."""
+    items = []
+    span = month_range("force")
+    if span:
+        items.append(("force incidents", month_label(span[1])))
+    survey_end = survey_data_to(CONFIDENCE)
+    if survey_end:
+        items.append(("confidence survey", month_label(survey_end)))
+    msg_end = msg_data_to()
+    if msg_end:
+        items.append(("Most Similar Group", month_label(msg_end)))
+    police_uk = month_range("police_uk")
+    if police_uk:
+        items.append(
+            (
+                "police.uk records (maps and hot spots)",
+                f"{month_label(police_uk[0])} to {month_label(police_uk[1])}",
+            )
+        )
+    return data_to_line(items)
+
+
+def no_data_notice() -> dbc.Alert:
+    return dbc.Alert(
+        "No incident data is loaded yet. Load data with `asb-dashboard load ...` or "
+        "`asb-dashboard init-db`.",
+        color="info",
+    )
+
+
+def register_page(
+    app: Dash,
+    page: str,
+    build: Callable[[Filters, FilterChoices], list],
+    extra: tuple[str, ...] = (),
+) -> None:
+    """Wire a page's filters to its content and to the address bar."""
+    names = ("area", "to", "covid", *extra)
+
+    def update(*values):
+        params = dict(zip(names, values, strict=True))
+        filters, messages, choices = filters_from_params(params, page)
+        if not choices.areas or month_range("force") is None:
+            return [no_data_notice()], filters.query_string()
+        warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
+        return [*warnings, data_to(), *build(filters, choices)], filters.query_string()
+
+    app.callback(
+        Output(ids.content_id(page), "children"),
+        Output({"type": ids.URL_SYNC, "page": page}, "data"),
+        *[Input(ids.filter_id(page, name), "value") for name in names],
+    )(update)

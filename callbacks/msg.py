@@ -1,0 +1,230 @@
+"""Most Similar Group: rates per 1,000, averages, rank over time and a funnel plot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from dash import Dash, html
+
+from callbacks.common import areas_for, export_name, month_of, register_page
+from dashboard import figures, ids
+from dashboard import formatting as fmt
+from dashboard.components import chart_block, data_table
+from dashboard.periods import month_end, month_label
+from dashboard.stats import poisson_funnel, weighted_average_rate
+from dashboard.urlstate import Filters
+from queries.msg import msg_history
+from queries.published import published_count
+
+MEASURE = "asb_incidents"
+SOURCE = (
+    "Force counts as published; peer forces illustrative (Peer force A-G); population "
+    "ONS 2011 Census"
+)
+
+
+def _period_label(end) -> str:
+    return f"12m to {end:%b %Y}"
+
+
+def rates_block(force, history: pd.DataFrame, illustrative: bool):
+    fig = figures.msg_rates(
+        history,
+        force.id,
+        "ASB incidents per 1,000 population, MSG",
+        "12 months to March · 8 forces",
+        SOURCE,
+        illustrative,
+    )
+    latest = history[history["period_end"] == history["period_end"].max()]
+    mine = latest[latest["force_id"] == force.id].iloc[0]
+    weighted = weighted_average_rate(latest["value"], latest["population"])
+    simple = latest["rate"].mean()
+    sd = latest["rate"].std()
+    summary = (
+        f"In the {_period_label(mine['period_end']).replace('12m', '12 months')}, {force.name} "
+        f"recorded {mine['rate']:.1f} ASB incidents per 1,000 population against an MSG "
+        f"average of {weighted:.1f} (weighted) or {simple:.1f} (simple mean, standard deviation "
+        f"{sd:.1f}); it was {fmt.ordinal(int(mine['rank']))} of {int(mine['of'])}."
+    )
+    pivot = history.pivot(index="force", columns="period_end", values="rate")
+    frame = pd.DataFrame({"Force": pivot.index})
+    for period in pivot.columns:
+        frame[_period_label(period)] = [f"{v:.1f}" for v in pivot[period]]
+    table = data_table(
+        frame,
+        f"ASB incidents per 1,000 population by force. {SOURCE}.",
+        numeric=list(frame.columns[1:]),
+        row_header="Force",
+    )
+    notes = html.Ul(
+        [
+            html.Li(
+                "Rate = 12-month count ÷ population × 1,000. Population: ONS 2011 Census "
+                "(no mid-year estimates are loaded), so rates use the same year throughout."
+            ),
+            html.Li(
+                "Weighted MSG average = all the group's incidents ÷ all its population; simple "
+                "mean = the average of the eight rates. The band is the simple mean ± one "
+                "standard deviation of the rates."
+            ),
+        ],
+        className="chart-notes",
+    )
+    return chart_block(
+        "msg-rates",
+        "Rates per 1,000 in the Most Similar Group",
+        fig,
+        summary,
+        table,
+        f"Period: 12 months to March · Area: {force.label} and its MSG · Source: {SOURCE}",
+        export_name("asb-rate-msg", force, "12m-to-march"),
+        illustrative,
+        extra=[notes],
+    )
+
+
+def rank_block(force, history: pd.DataFrame, illustrative: bool):
+    fig = figures.msg_rank(
+        history,
+        force.id,
+        "MSG position over time",
+        f"{force.label} · 1 = lowest rate",
+        SOURCE,
+        illustrative,
+    )
+    mine = history[history["force_id"] == force.id]
+    rows = []
+    for r in mine.itertuples():
+        end = dt.date(r.period_end.year, r.period_end.month, 1)
+        published = published_count("msg_rank_asb_rate", force.id, end)
+        rows.append(
+            {
+                "12 months to": month_label(r.period_end),
+                "Position": f"{r.rank} of {r.of}",
+                "Rate per 1,000": f"{r.rate:.1f}",
+                "Published position": (
+                    f"{published} (matches)"
+                    if published == r.rank
+                    else str(published)
+                    if published
+                    else "—"
+                ),
+            }
+        )
+    ranks = ", ".join(str(int(r)) for r in mine["rank"])
+    summary = f"{force.name}'s position by year: {ranks} (1 = the lowest rate in the group)."
+    return chart_block(
+        "msg-rank",
+        "Position over time",
+        fig,
+        summary,
+        data_table(
+            pd.DataFrame(rows),
+            f"MSG position of {force.name}. {SOURCE}.",
+            numeric=["Rate per 1,000"],
+            row_header="12 months to",
+        ),
+        f"Period: 12 months to March · Area: {force.label} · Source: {SOURCE}",
+        export_name("asb-msg-position", force, "12m-to-march"),
+        illustrative,
+    )
+
+
+def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
+    table = history[history["period_end"] == period_end].copy()
+    average = weighted_average_rate(table["value"], table["population"])
+    pops = np.linspace(table["population"].min() * 0.7, table["population"].max() * 1.2, 60)
+    limits = pd.DataFrame({"population": pops})
+    for name, z in (("95", 1.96), ("998", 3.09)):
+        bounds = [poisson_funnel(average, p, z) for p in pops]
+        limits[f"lo{name}"] = [b[0] for b in bounds]
+        limits[f"hi{name}"] = [b[1] for b in bounds]
+    fig = figures.funnel_plot(
+        table,
+        force.id,
+        limits,
+        average,
+        f"Funnel plot, {_period_label(period_end).replace('12m', '12 months')}",
+        "Rate per 1,000 against population, Poisson control limits",
+        SOURCE,
+        illustrative,
+    )
+    outside = []
+    for r in table.itertuples():
+        lo95, hi95 = poisson_funnel(average, r.population, 1.96)
+        lo998, hi998 = poisson_funnel(average, r.population, 3.09)
+        verdict = (
+            "above the 99.8% limit"
+            if r.rate > hi998
+            else "below the 99.8% limit"
+            if r.rate < lo998
+            else "above the 95% limit"
+            if r.rate > hi95
+            else "below the 95% limit"
+            if r.rate < lo95
+            else "within the limits"
+        )
+        outside.append(
+            {
+                "Force": r.force,
+                "Population": fmt.count(int(r.population)),
+                "Incidents": fmt.count(int(r.value)),
+                "Rate per 1,000": f"{r.rate:.1f}",
+                "Against the MSG average": verdict,
+            }
+        )
+    mine = next(o for o in outside if o["Force"] == force.name)
+    summary = (
+        f"Against the weighted MSG average of {average:.1f} per 1,000, {force.name} is "
+        f"{mine['Against the MSG average']}. With eight forces a rank can move on small "
+        "differences; the funnel shows which differences are larger than chance would give. "
+        "With counts this large Poisson limits are narrow and forces differ for reasons beyond "
+        "chance (overdispersion), so treat the 99.8% limits as the meaningful line."
+    )
+    return chart_block(
+        "msg-funnel",
+        "Funnel plot: is the difference more than chance?",
+        fig,
+        summary,
+        data_table(
+            pd.DataFrame(outside),
+            f"Forces against the funnel limits. {SOURCE}.",
+            numeric=["Population", "Incidents", "Rate per 1,000"],
+            row_header="Force",
+        ),
+        f"Period: {_period_label(period_end)} · Area: {force.label} and its MSG · Source: {SOURCE}",
+        export_name("asb-msg-funnel", force, f"12m-to-{period_end:%Y-%m}"),
+        illustrative,
+    )
+
+
+def build(filters: Filters, _choices) -> list:
+    force, area = areas_for(filters)
+    end = month_of(filters.to)
+    history = msg_history(MEASURE)
+    history = history[history["period_end"] <= month_end(end)]
+    if history.empty or force.id not in set(history["force_id"]):
+        return [
+            html.P(f"No Most Similar Group data for {force.name} on or before {month_label(end)}.")
+        ]
+    illustrative = bool((history["source"] == "illustrative").any())
+    latest = history["period_end"].max()
+    context = (
+        f"{force.label}: MSG comparisons are between forces, so a district or LPA "
+        "filter does not change this page."
+        if area.kind != "force"
+        else force.label
+    )
+    return [
+        html.P(f"{context} MSG data to {month_label(latest)}.", className="page-context"),
+        rates_block(force, history, illustrative),
+        rank_block(force, history, illustrative),
+        funnel_block(force, history, latest, illustrative),
+    ]
+
+
+def register(app: Dash) -> None:
+    register_page(app, ids.MSG, build)

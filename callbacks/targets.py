@@ -1,0 +1,250 @@
+"""Plan targets: trajectory, SPC assurance, on/off track, and the chance of meeting each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from dash import Dash, html
+
+from callbacks.common import INCIDENT_SOURCE, areas_for, export_name, month_of, register_page
+from dashboard import figures, ids
+from dashboard import formatting as fmt
+from dashboard.components import chart_block, data_table
+from dashboard.loaders.published import CONFIDENCE
+from dashboard.periods import add_months, month_end, month_label, period_label
+from dashboard.stats import assurance, xmr
+from dashboard.urlstate import Filters
+from queries.areas import filter_areas
+from queries.forecasts import incident_forecast
+from queries.incidents import annual_totals, month_range, monthly_counts, twelve_month_total
+from queries.surveys import survey_table
+from queries.targets import TargetRecord, targets
+
+REBASE = dt.date(2020, 3, 1)
+
+
+def trajectory_at(target: TargetRecord, when: dt.date) -> float:
+    """The straight line from baseline to target, read at a date (held flat after the target)."""
+    start, end = target.baseline_period_end, target.target_period_end
+    if when >= end:
+        return target.target_value
+    if when <= start:
+        return target.baseline_value
+    share = (when - start).days / (end - start).days
+    return target.baseline_value + share * (target.target_value - target.baseline_value)
+
+
+def _met(value: float, target: TargetRecord) -> bool:
+    return (
+        value <= target.target_value
+        if target.direction == "decrease"
+        else (value >= target.target_value)
+    )
+
+
+def _pill(text: str) -> html.Span:
+    return html.Span(text, className="status-pill")
+
+
+def incidents_status(target: TargetRecord, area, end: dt.date):
+    """Actual 12-month totals, verdicts and the forecast chance for the incidents target."""
+    annual = annual_totals(area.id, 3, True)
+    actual = pd.DataFrame(
+        {
+            "period_end": [month_end(dt.date(int(y), 3, 1)) for y in annual["year"]],
+            "value": annual["incidents"].astype(float),
+        }
+    )
+    actual = actual[actual["period_end"] <= month_end(end)]
+    latest = twelve_month_total(area.id, end, True)
+    if latest.complete and month_end(end) not in set(actual["period_end"]):
+        actual = pd.concat(
+            [
+                actual,
+                pd.DataFrame({"period_end": [month_end(end)], "value": [float(latest.incidents)]}),
+            ]
+        )
+    verdicts = {}
+    if latest.complete:
+        line = trajectory_at(target, month_end(end))
+        on = latest.incidents <= line
+        verdicts["trajectory"] = (
+            f"{'On' if on else 'Off'} track: {fmt.count(latest.incidents)} in the "
+            f"{period_label(end)} against {fmt.count(round(line))} on the trajectory"
+        )
+    monthly = monthly_counts(area.id, True)
+    monthly = monthly[monthly["month"] <= end]
+    months = list(monthly["month"])
+    rebase = months.index(REBASE) if REBASE in months else None
+    result = xmr(list(monthly["incidents"]), "lower_is_better", rebase_at=rebase)
+    verdict = assurance(result.segments[-1], target.target_value / 12, target.direction)
+    verdicts["spc"] = (
+        f"SPC assurance: {verdict} (the target's monthly equivalent against the "
+        "current process limits)"
+    )
+    target_month = dt.date(target.target_period_end.year, target.target_period_end.month, 1)
+    data_end = month_range("force")[1]
+    forecast = None
+    if target_month > end:
+        fc = incident_forecast(area.id, end, True)
+        if fc is not None:
+            window = [add_months(target_month, -i) for i in range(12)]
+            held = monthly[monthly["month"].isin(window)]["incidents"].sum()
+            future = [m for m in window if m > end]
+            totals = fc.total_distribution(future, float(held))
+            chance = float(
+                (totals <= target.target_value).mean()
+                if target.direction == "decrease"
+                else (totals >= target.target_value).mean()
+            )
+            verdicts["chance"] = (
+                f"Chance of meeting the target: {chance:.0%} (from "
+                f"{len(totals):,} simulated futures of the forecast model)"
+            )
+            forecast = pd.DataFrame(
+                {"period_end": [month_end(target_month)], "value": [float(totals.mean())]}
+            )
+    else:
+        final = twelve_month_total(area.id, target_month, True)
+        if final.complete:
+            verdicts["chance"] = (
+                f"Target period ended: {'met' if _met(final.incidents, target) else 'not met'} "
+                f"({fmt.count(final.incidents)} against {fmt.count(round(target.target_value))})"
+            )
+        elif target_month > data_end:
+            verdicts["chance"] = "No forecast: the data do not reach far enough."
+    return actual, forecast, verdicts, "Incidents in 12 months", INCIDENT_SOURCE
+
+
+def confidence_status(target: TargetRecord, area, end: dt.date):
+    survey = survey_table(CONFIDENCE, area.id)
+    q8a = survey[
+        survey["question"].str.startswith("Q8a") & (survey["period_end"] <= month_end(end))
+    ]
+    actual = pd.DataFrame({"period_end": q8a["period_end"], "value": q8a["pct"]})
+    verdicts = {}
+    if len(q8a):
+        latest, when = q8a["pct"].iloc[-1], q8a["period_end"].iloc[-1]
+        line = trajectory_at(target, when)
+        on = latest >= line if target.direction == "increase" else latest <= line
+        verdicts["trajectory"] = (
+            f"{'On' if on else 'Off'} track: {latest:.0f}% to "
+            f"{month_label(when)} against {line:.1f}% on the trajectory"
+        )
+        result = xmr(list(q8a["pct"]), "higher_is_better")
+        verdict = assurance(result.segments[-1], target.target_value, target.direction)
+        verdicts["spc"] = f"SPC assurance: {verdict}, provisional: only {len(q8a)} survey results"
+    verdicts["chance"] = (
+        "Chance of meeting: cannot be estimated without the survey's sample "
+        "sizes (none are published)"
+    )
+    return actual, None, verdicts, "% agree", CONFIDENCE
+
+
+HANDLERS = {"asb_incidents": incidents_status, "confidence_dealing_with_asb": confidence_status}
+
+
+def target_block(target: TargetRecord, end: dt.date, index: int):
+    area = next((a for a in filter_areas() if a.name == target.area), filter_areas()[0])
+    handler = HANDLERS.get(target.measure)
+    start, stop = target.baseline_period_start, target.baseline_period_end
+    baseline_months = (stop.year - start.year) * 12 + stop.month - start.month + 1
+    header = [
+        html.P(target.description, className="chart-summary"),
+        html.P(
+            f"Baseline: {target.baseline_value:,.0f} ({baseline_months} months to "
+            f"{month_label(stop)}) · Target: {target.target_value:,.0f} by "
+            f"{month_label(target.target_period_end)} ({target.direction}) · "
+            f"Source of target: {target.source}",
+            className="chart-meta",
+        ),
+    ]
+    if handler is None:
+        return html.Section(
+            [
+                html.H2(target.measure, className="h4 chart-title"),
+                *header,
+                html.P(
+                    "No data series is linked to this measure yet, so its "
+                    "status cannot be computed."
+                ),
+            ],
+            className="chart-block",
+        )
+    actual, forecast, verdicts, y_title, source = handler(target, area, end)
+    title = target.description.split(":")[0]
+    fig = figures.target_chart(
+        actual,
+        (target.baseline_period_end, target.baseline_value),
+        (target.target_period_end, target.target_value),
+        title,
+        f"{target.area} · baseline to target, actual to {month_label(end)}",
+        source,
+        target.measure == "asb_incidents",
+        y_title,
+        forecast,
+    )
+    status = html.Div(
+        [_pill(v) for v in verdicts.values()],
+        className="kpi-badges",
+        **{"data-testid": f"target-status-{index}"},
+    )
+    table = data_table(
+        pd.DataFrame(
+            {
+                "Period end": [month_label(d) for d in actual["period_end"]],
+                "Actual": [f"{v:,.0f}" for v in actual["value"]],
+                "Trajectory": [f"{trajectory_at(target, d):,.0f}" for d in actual["period_end"]],
+            }
+        ),
+        f"{title}: actual against the trajectory, {target.area}.",
+        numeric=["Actual", "Trajectory"],
+        row_header="Period end",
+    )
+    summary = (
+        f"{title}: actual values from {actual['value'].iloc[0]:,.0f} to "
+        f"{actual['value'].iloc[-1]:,.0f}, against a straight trajectory from the baseline "
+        f"{target.baseline_value:,.0f} to the target {target.target_value:,.0f} by "
+        f"{month_label(target.target_period_end)}."
+        if len(actual)
+        else f"{title}: no values are held yet."
+    )
+    return chart_block(
+        f"tgt-{index}",
+        title,
+        fig,
+        summary,
+        table,
+        f"Period: to {month_label(end)} · Area: {target.area} · Source: {source}",
+        export_name(f"target-{target.measure}", area, f"to-{end:%Y-%m}"),
+        target.measure == "asb_incidents",
+        extra=[status, *header],
+    )
+
+
+def build(filters: Filters, _choices) -> list:
+    _force, area = areas_for(filters)
+    end = month_of(filters.to)
+    all_targets = targets()
+    if not all_targets:
+        return [html.P("No targets are loaded: load them with `asb-dashboard load targets`.")]
+    note = (
+        "Targets are set for the force; the area filter does not change them."
+        if area.kind != "force"
+        else ""
+    )
+    return [
+        html.P(
+            f"Status at {month_label(end)}. Not a bare red/amber/green: each target shows "
+            "whether the process will reliably meet it (SPC assurance), whether the latest "
+            "figure is on the straight-line trajectory from baseline to target, and the "
+            f"forecast's chance of meeting it. {note}",
+            className="page-context",
+        ),
+        *[target_block(t, end, i) for i, t in enumerate(all_targets)],
+    ]
+
+
+def register(app: Dash) -> None:
+    register_page(app, ids.TARGETS, build)

@@ -1,0 +1,701 @@
+"""Pure figure builders: DataFrames in, Plotly figures out. No queries, no Dash.
+
+Every figure carries its own title, a subtitle with area and period, and a source line, so an
+exported image stands alone in a board paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.stats import XmrResult
+from dashboard.theme import OKABE_ITO
+
+BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, _, BLACK = OKABE_ITO
+GREY = "#6b6b6b"
+IMPROVEMENT, CONCERN = BLUE, VERMILLION
+CATEGORY_COLOURS = {"personal": PINK, "nuisance": BLUE, "environmental": GREEN}
+
+
+def finish(
+    fig: go.Figure,
+    title: str,
+    subtitle: str,
+    source: str,
+    illustrative: bool = False,
+    height: int = 420,
+) -> go.Figure:
+    """Title, subtitle, legend and source line laid out in pixels so they never overlap."""
+    note = f"Source: {source}" + ("  ·  Illustrative data (modelled)" if illustrative else "")
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    rows = math.ceil(entries / 3) if entries > 1 else 0
+    legend_top, row_h = 58, 22
+    note_top = legend_top + rows * row_h + 6
+    bottom = note_top + 30
+    top = 86
+    height += rows * row_h
+    plot_h = height - top - bottom
+    fig.update_layout(
+        title={
+            "text": f"{title}<br><span style='font-size:13px'>{subtitle}</span>",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1 - 14 / height,
+            "yanchor": "top",
+        },
+        height=height,
+        margin={"t": top, "b": bottom, "l": 70, "r": 30},
+        showlegend=rows > 0 and fig.layout.showlegend is not False,
+        legend={
+            "orientation": "h",
+            "y": -legend_top / plot_h,
+            "x": 0,
+            "yanchor": "top",
+            "entrywidth": 0.33,
+            "entrywidthmode": "fraction",
+        },
+        hovermode=fig.layout.hovermode or "x unified",
+    )
+    fig.add_annotation(
+        text=note,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-note_top / plot_h,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font={"size": 11, "color": GREY},
+    )
+    return fig
+
+
+def add_events(fig: go.Figure, events: Sequence, start: dt.date, end: dt.date) -> None:
+    """Dotted lines at each event in range, named on hover (a table lists them too)."""
+    shown = [e for e in events if start <= e.date <= end]
+    for e in shown:
+        fig.add_vline(x=e.date, line={"dash": "dot", "color": GREY, "width": 1})
+    if shown:
+        fig.add_trace(
+            go.Scatter(
+                x=[e.date for e in shown],
+                y=[1.0] * len(shown),
+                yaxis="y3",
+                mode="markers",
+                marker={"symbol": "triangle-down", "size": 10, "color": GREY},
+                name="Events",
+                text=[e.title for e in shown],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+        fig.update_layout(yaxis3={"overlaying": "y", "range": [0, 1.05], "visible": False})
+
+
+def incidents_trend(
+    monthly: pd.DataFrame,
+    rolling_incl: list,
+    rolling_excl: list,
+    events,
+    title: str,
+    subtitle: str,
+    source: str,
+    illustrative: bool,
+) -> go.Figure:
+    """Monthly bars (Covid breaches stacked on top) and rolling 12-month totals."""
+    fig = go.Figure()
+    other = monthly["incidents"] - monthly["covid_breaches"]
+    fig.add_bar(
+        x=monthly["month"],
+        y=other,
+        name="Monthly incidents (not Covid breaches)",
+        marker_color=SKY,
+        hovertemplate="%{y:,}",
+    )
+    if monthly["covid_breaches"].sum() > 0:
+        fig.add_bar(
+            x=monthly["month"],
+            y=monthly["covid_breaches"],
+            name="Monthly Covid breaches",
+            marker_color=ORANGE,
+            hovertemplate="%{y:,}",
+        )
+    fig.add_scatter(
+        x=monthly["month"],
+        y=rolling_incl,
+        name="Rolling 12 months, including Covid",
+        yaxis="y2",
+        line={"color": BLACK, "width": 3},
+        hovertemplate="%{y:,.0f}",
+    )
+    fig.add_scatter(
+        x=monthly["month"],
+        y=rolling_excl,
+        name="Rolling 12 months, excluding Covid",
+        yaxis="y2",
+        line={"color": BLUE, "width": 3, "dash": "dash"},
+        hovertemplate="%{y:,.0f}",
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"title": "Incidents per month", "rangemode": "tozero"},
+        yaxis2={
+            "title": "Rolling 12-month total",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
+    )
+    add_events(fig, events, monthly["month"].min(), monthly["month"].max())
+    return finish(fig, title, subtitle, source, illustrative, height=460)
+
+
+def category_share(
+    shares: pd.DataFrame, title: str, subtitle: str, source: str, illustrative: bool
+) -> go.Figure:
+    """100% stacked bars of the NSIR split for each 12-month period."""
+    fig = go.Figure()
+    for category in ("personal", "nuisance", "environmental"):
+        part = shares[shares["category"] == category]
+        fig.add_bar(
+            x=part["period"],
+            y=part["share"],
+            name=category.capitalize(),
+            marker_color=CATEGORY_COLOURS[category],
+            text=part["share"].round(1),
+            texttemplate="%{text}%",
+            hovertemplate="%{y:.1f}%",
+        )
+    fig.update_layout(barmode="stack", yaxis={"title": "% of incidents", "range": [0, 100]})
+    return finish(fig, title, subtitle, source, illustrative)
+
+
+def spc_chart(
+    months: Sequence[dt.date],
+    result: XmrResult,
+    title: str,
+    subtitle: str,
+    source: str,
+    illustrative: bool,
+    value_label: str,
+    target: float | None = None,
+    percent: bool = False,
+) -> go.Figure:
+    """XmR chart: values, centre and limits per segment; signals marked by colour and shape."""
+    fig = go.Figure()
+    months = list(months)
+    fmt = ".1f" if percent else ",.0f"
+    for k, seg in enumerate(result.segments):
+        xs = months[seg.start : seg.stop]
+        show = k == 0
+        fig.add_scatter(
+            x=xs,
+            y=[seg.mean] * len(xs),
+            name="Mean",
+            legendgroup="mean",
+            showlegend=show,
+            line={"color": BLACK, "width": 1.5},
+            hovertemplate=f"mean %{{y:{fmt}}}",
+        )
+        for y, name in ((seg.upper, "Upper limit"), (seg.lower, "Lower limit")):
+            fig.add_scatter(
+                x=xs,
+                y=[y] * len(xs),
+                name="Process limits",
+                legendgroup="limits",
+                showlegend=show and name == "Upper limit",
+                line={"color": GREY, "dash": "dash", "width": 1.5},
+                hovertemplate=f"{name.lower()} %{{y:{fmt}}}",
+            )
+        if k > 0:
+            fig.add_vline(x=months[seg.start], line={"color": BLACK, "width": 1})
+    colour, symbol, labels = [], [], []
+    for i in range(len(months)):
+        meanings = {s.meaning for s in result.signals_at(i)}
+        if "concern" in meanings:
+            colour.append(CONCERN), symbol.append("diamond"), labels.append("concern")
+        elif "improvement" in meanings:
+            colour.append(IMPROVEMENT), symbol.append("square"), labels.append("improvement")
+        elif "neither" in meanings:
+            colour.append(PINK), symbol.append("triangle-up"), labels.append("special cause")
+        else:
+            colour.append(GREY), symbol.append("circle"), labels.append("common cause")
+    fig.add_scatter(
+        x=months,
+        y=list(result.values),
+        name=value_label,
+        mode="lines+markers",
+        line={"color": "#9a9a9a", "width": 1.5},
+        marker={"color": colour, "symbol": symbol, "size": 9},
+        text=labels,
+        hovertemplate=f"%{{y:{fmt}}} (%{{text}})",
+    )
+    neutral = any(s.meaning == "neither" for s in result.signals)
+    legend = (
+        [("Special cause (no better direction)", PINK, "triangle-up")]
+        if neutral
+        else [
+            ("Special cause: improvement", IMPROVEMENT, "square"),
+            ("Special cause: concern", CONCERN, "diamond"),
+        ]
+    )
+    for meaning, c, s in legend:
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=meaning,
+            marker={"color": c, "symbol": s, "size": 9},
+        )
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line={"color": GREEN, "width": 2, "dash": "dashdot"},
+            annotation_text="target",
+            annotation_position="top left",
+        )
+    fig.update_layout(yaxis={"title": value_label})
+    return finish(fig, title, subtitle, source, illustrative, height=440)
+
+
+def forecast_chart(
+    actual: pd.DataFrame,
+    forecasts: dict,
+    title: str,
+    subtitle: str,
+    source: str,
+    illustrative: bool,
+) -> go.Figure:
+    """Actual monthly counts and, for each series, the forecast with 80% and 95% intervals."""
+    fig = go.Figure()
+    styles = {
+        "including Covid breaches": (BLACK, "rgba(0,0,0,"),
+        "excluding Covid breaches": (BLUE, "rgba(0,114,178,"),
+    }
+    for name, (series, fc) in forecasts.items():
+        colour, rgba = styles[name]
+        fig.add_scatter(
+            x=actual["month"],
+            y=series,
+            name=f"Actual, {name}",
+            line={"color": colour, "width": 2},
+            hovertemplate="%{y:,.0f}",
+        )
+        if fc is None:
+            continue
+        f = fc.frame
+        x = list(f["month"]) + list(f["month"])[::-1]
+        fig.add_scatter(
+            x=x,
+            y=list(f["hi95"]) + list(f["lo95"])[::-1],
+            fill="toself",
+            fillcolor=rgba + "0.12)",
+            line={"width": 0},
+            name=f"95% interval, {name}",
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=x,
+            y=list(f["hi80"]) + list(f["lo80"])[::-1],
+            fill="toself",
+            fillcolor=rgba + "0.25)",
+            line={"width": 0},
+            name=f"80% interval, {name}",
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=f["month"],
+            y=f["mean"],
+            name=f"Forecast, {name}",
+            line={"color": colour, "width": 2, "dash": "dot"},
+            hovertemplate="%{y:,.0f}",
+        )
+    fig.update_layout(yaxis={"title": "Incidents per month", "rangemode": "tozero"})
+    return finish(fig, title, subtitle, source, illustrative, height=460)
+
+
+def attendance_chart(
+    annual: pd.DataFrame, title: str, subtitle: str, source: str, illustrative: bool
+) -> go.Figure:
+    fig = go.Figure()
+    fig.add_bar(
+        x=annual["period"],
+        y=annual["incidents"],
+        name="ASB incidents",
+        marker_color=SKY,
+        hovertemplate="%{y:,}",
+    )
+    fig.add_bar(
+        x=annual["period"],
+        y=annual["attended"],
+        name="Incidents attended",
+        marker_color=BLUE,
+        hovertemplate="%{y:,}",
+    )
+    fig.add_scatter(
+        x=annual["period"],
+        y=annual["pct"],
+        name="% attended",
+        yaxis="y2",
+        mode="lines+markers+text",
+        text=annual["pct"].round(0).astype(int),
+        texttemplate="%{text}%",
+        textposition="top center",
+        line={"color": BLACK, "width": 2},
+        hovertemplate="%{y:.1f}%",
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis={"title": "Incidents"},
+        yaxis2={
+            "title": "% attended",
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 100],
+            "showgrid": False,
+        },
+    )
+    return finish(fig, title, subtitle, source, illustrative)
+
+
+def district_bars(
+    frame: pd.DataFrame,
+    value: str,
+    label: str,
+    highlight: str | None,
+    title: str,
+    subtitle: str,
+    source: str,
+    illustrative: bool,
+    reference: float | None = None,
+    reference_label: str = "",
+) -> go.Figure:
+    frame = frame.sort_values(value)
+    colours = [ORANGE if d == highlight else BLUE for d in frame["district"]]
+    fig = go.Figure(
+        go.Bar(
+            x=frame[value],
+            y=frame["district"],
+            orientation="h",
+            marker_color=colours,
+            hovertemplate=f"%{{x:.1f}} {label}<extra></extra>",
+            text=frame[value].round(1),
+            textposition="outside",
+        )
+    )
+    if reference is not None:
+        fig.add_vline(
+            x=reference,
+            line={"color": BLACK, "dash": "dash"},
+            annotation_text=reference_label,
+            annotation_position="top",
+        )
+    fig.update_layout(xaxis={"title": label}, hovermode="closest", showlegend=False)
+    return finish(fig, title, subtitle, source, illustrative, height=440)
+
+
+def _period_ticks(fig: go.Figure, periods) -> None:
+    """Label 12-month periods as the report does: '12m to Mar 2020'."""
+    fig.update_xaxes(tickvals=list(periods), ticktext=[f"12m to {p:%b %Y}" for p in periods])
+
+
+def msg_rates(
+    history: pd.DataFrame, force_id: int, title: str, subtitle: str, source: str, illustrative: bool
+) -> go.Figure:
+    """Each force's rate per 1,000 by year; the MSG averages and a band of one SD."""
+    fig = go.Figure()
+    periods = sorted(history["period_end"].unique())
+    stats = history.groupby("period_end").agg(
+        mean=("rate", "mean"),
+        sd=("rate", "std"),
+        value=("value", "sum"),
+        population=("population", "sum"),
+    )
+    stats["weighted"] = 1000 * stats["value"] / stats["population"]
+    fig.add_scatter(
+        x=periods + periods[::-1],
+        y=list(stats["mean"] + stats["sd"]) + list(stats["mean"] - stats["sd"])[::-1],
+        fill="toself",
+        fillcolor="rgba(0,0,0,0.08)",
+        line={"width": 0},
+        name="MSG simple mean ± 1 standard deviation",
+        hoverinfo="skip",
+    )
+    for force, part in history.groupby("force"):
+        mine = int(part["force_id"].iloc[0]) == force_id
+        fig.add_scatter(
+            x=part["period_end"],
+            y=part["rate"],
+            name=force,
+            mode="lines+markers",
+            line={"color": ORANGE if mine else "#a8a8a8", "width": 4 if mine else 1.5},
+            hovertemplate="%{y:.1f} per 1,000",
+        )
+    fig.add_scatter(
+        x=periods,
+        y=stats["weighted"],
+        name="MSG average (weighted)",
+        line={"color": BLACK, "dash": "dash", "width": 2},
+        hovertemplate="%{y:.1f} per 1,000",
+    )
+    fig.add_scatter(
+        x=periods,
+        y=stats["mean"],
+        name="MSG average (simple mean)",
+        line={"color": BLUE, "dash": "dot", "width": 2},
+        hovertemplate="%{y:.1f} per 1,000",
+    )
+    fig.update_layout(yaxis={"title": "ASB incidents per 1,000 population", "rangemode": "tozero"})
+    _period_ticks(fig, periods)
+    return finish(fig, title, subtitle, source, illustrative, height=480)
+
+
+def msg_rank(
+    history: pd.DataFrame, force_id: int, title: str, subtitle: str, source: str, illustrative: bool
+) -> go.Figure:
+    mine = history[history["force_id"] == force_id]
+    fig = go.Figure(
+        go.Scatter(
+            x=mine["period_end"],
+            y=mine["rank"],
+            mode="lines+markers+text",
+            text=mine["rank"],
+            textposition="top center",
+            line={"color": ORANGE, "width": 3},
+            name="Position",
+        )
+    )
+    of = int(history["of"].max()) if len(history) else 8
+    fig.update_layout(
+        yaxis={
+            "title": f"Position (1 = lowest rate, of {of})",
+            "range": [of + 0.5, 0.5],
+            "dtick": 1,
+        },
+        showlegend=False,
+    )
+    _period_ticks(fig, sorted(history["period_end"].unique()))
+    return finish(fig, title, subtitle, source, illustrative, height=360)
+
+
+def funnel_plot(
+    table: pd.DataFrame,
+    force_id: int,
+    limits: pd.DataFrame,
+    average: float,
+    title: str,
+    subtitle: str,
+    source: str,
+    illustrative: bool,
+) -> go.Figure:
+    """Rate against population with Poisson 95% and 99.8% limits around the MSG average."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=limits["population"],
+        y=limits["hi998"],
+        name="99.8% limits",
+        line={"color": GREY, "dash": "dash"},
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=limits["population"],
+        y=limits["lo998"],
+        showlegend=False,
+        line={"color": GREY, "dash": "dash"},
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=limits["population"],
+        y=limits["hi95"],
+        name="95% limits",
+        line={"color": BLUE, "dash": "dot"},
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=limits["population"],
+        y=limits["lo95"],
+        showlegend=False,
+        line={"color": BLUE, "dash": "dot"},
+        hoverinfo="skip",
+    )
+    fig.add_hline(
+        y=average,
+        line={"color": BLACK, "width": 1},
+        annotation_text="MSG average (weighted)",
+        annotation_position="top left",
+    )
+    mine = table["force_id"] == force_id
+    fig.add_scatter(
+        x=table.loc[~mine, "population"],
+        y=table.loc[~mine, "rate"],
+        mode="markers+text",
+        text=table.loc[~mine, "force"],
+        textposition="top center",
+        marker={"color": "#8a8a8a", "size": 10},
+        name="Peer forces",
+        hovertemplate="%{text}: %{y:.1f} per 1,000<extra></extra>",
+    )
+    fig.add_scatter(
+        x=table.loc[mine, "population"],
+        y=table.loc[mine, "rate"],
+        mode="markers+text",
+        text=table.loc[mine, "force"],
+        textposition="top center",
+        marker={"color": ORANGE, "size": 14, "symbol": "diamond"},
+        name="This force",
+        hovertemplate="%{text}: %{y:.1f} per 1,000<extra></extra>",
+    )
+    fig.update_layout(
+        xaxis={"title": "Population"}, yaxis={"title": "Incidents per 1,000"}, hovermode="closest"
+    )
+    return finish(fig, title, subtitle, source, illustrative, height=460)
+
+
+def survey_lines(
+    frame: pd.DataFrame, title: str, subtitle: str, source: str, y_title: str = "% of respondents"
+) -> go.Figure:
+    """One line per question over time, with 95% confidence intervals where a base n is known."""
+    fig = go.Figure()
+    for i, (question, part) in enumerate(frame.groupby("question", sort=False)):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        error = None
+        if "ci_low" in part and part["ci_low"].notna().any():
+            error = {
+                "type": "data",
+                "symmetric": False,
+                "array": part["ci_high"] - part["pct"],
+                "arrayminus": part["pct"] - part["ci_low"],
+                "color": colour,
+            }
+        fig.add_scatter(
+            x=part["period_end"],
+            y=part["pct"],
+            name=question,
+            mode="lines+markers",
+            line={"color": colour, "width": 2, "dash": "dash" if i >= len(OKABE_ITO) else None},
+            error_y=error,
+            hovertemplate="%{y:.1f}%",
+        )
+    fig.update_layout(yaxis={"title": y_title, "rangemode": "tozero"})
+    return finish(fig, title, subtitle, source, False, height=460)
+
+
+def target_chart(
+    actual: pd.DataFrame,
+    baseline: tuple[dt.date, float],
+    target: tuple[dt.date, float],
+    title: str,
+    subtitle: str,
+    source: str,
+    illustrative: bool,
+    y_title: str,
+    forecast: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Actual values against a straight trajectory from baseline to target."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[baseline[0], target[0]],
+        y=[baseline[1], target[1]],
+        name="Trajectory",
+        line={"color": GREEN, "dash": "dashdot", "width": 2},
+        hovertemplate="%{y:,.1f}",
+    )
+    fig.add_scatter(
+        x=actual["period_end"],
+        y=actual["value"],
+        name="Actual",
+        mode="lines+markers",
+        line={"color": BLACK, "width": 3},
+        hovertemplate="%{y:,.1f}",
+    )
+    if forecast is not None and len(forecast):
+        fig.add_scatter(
+            x=forecast["period_end"],
+            y=forecast["value"],
+            name="Forecast",
+            mode="lines+markers",
+            line={"color": BLUE, "dash": "dot"},
+            hovertemplate="%{y:,.0f}",
+        )
+    fig.add_scatter(
+        x=[target[0]],
+        y=[target[1]],
+        name="Target",
+        mode="markers",
+        marker={"symbol": "star", "size": 16, "color": GREEN},
+        hovertemplate="target %{y:,.1f}",
+    )
+    fig.update_layout(yaxis={"title": y_title})
+    return finish(fig, title, subtitle, source, illustrative, height=400)
+
+
+def rate_trend(
+    series: dict[str, pd.DataFrame], title: str, subtitle: str, source: str, illustrative: bool
+) -> go.Figure:
+    """Rolling 12-month rate per 1,000 for several areas on one axis."""
+    fig = go.Figure()
+    styles = [(ORANGE, 4, "solid"), (BLUE, 2, "dash"), (BLACK, 2, "dot")]
+    for (name, frame), (colour, width, dash) in zip(series.items(), styles, strict=False):
+        fig.add_scatter(
+            x=frame["month"],
+            y=frame["rate"],
+            name=name,
+            line={"color": colour, "width": width, "dash": dash},
+            hovertemplate="%{y:.1f} per 1,000",
+        )
+    fig.update_layout(
+        yaxis={"title": "Rolling 12-month incidents per 1,000", "rangemode": "tozero"}
+    )
+    return finish(fig, title, subtitle, source, illustrative)
+
+
+def lsoa_map(
+    geojson: dict, frame: pd.DataFrame, title: str, subtitle: str, source: str
+) -> go.Figure:
+    """Choropleth of police.uk ASB records per LSOA, without a tile server (white background)."""
+    lons, lats = [], []
+    for feature in geojson["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            for x, y in polygon[0]:
+                lons.append(x)
+                lats.append(y)
+    centre = (
+        {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2}
+        if lons
+        else {"lon": 0.6, "lat": 51.8}
+    )
+    # Zoom so the area fills a ~900 x 400 px map: at zoom z the world is 256 * 2^z px wide.
+    zoom = 9.0
+    if lons:
+        lon_span = max(max(lons) - min(lons), 0.01) * 1.15
+        lat_span = max(max(lats) - min(lats), 0.01) * 1.15
+        cos_lat = math.cos(math.radians(centre["lat"]))
+        zoom = min(
+            math.log2(360 * 900 / (256 * lon_span)),
+            math.log2(360 * 400 * cos_lat / (256 * lat_span)),
+        )
+        zoom = float(np.clip(zoom, 6, 14))
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=frame["lsoa_code"],
+            z=frame["incidents"],
+            featureidkey="properties.LSOA11CD",
+            colorscale="Blues",
+            marker_line_width=0.5,
+            marker_line_color="#444444",
+            text=frame["lsoa_name"],
+            colorbar={"title": {"text": "ASB records"}},
+            hovertemplate="%{text}: %{z:,} records<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        map={"style": "white-bg", "center": centre, "zoom": zoom}, hovermode="closest"
+    )
+    return finish(fig, title, subtitle, source, False, height=520)

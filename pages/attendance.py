@@ -1,0 +1,28 @@
+"""Attendance: are we attending ASB? % attended by period and area, with SPC."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.components import standard_page
+from dashboard.filter_options import filters_from_params
+
+PATH = "/attendance"
+TITLE = "Attendance"
+NAME = "Attendance"
+ORDER = 2
+DESCRIPTION = "Incidents attended and % attended by period, district, with SPC."
+
+
+def layout(**params: object) -> html.Div:
+    filters, messages, choices = filters_from_params(params, ids.ATTENDANCE)
+    return standard_page(
+        ids.ATTENDANCE,
+        "Attendance",
+        "Are we attending ASB? Incidents attended by period and district, and whether the "
+        "monthly % attended is stable.",
+        filters,
+        choices,
+        messages,
+    )

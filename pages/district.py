@@ -1,0 +1,29 @@
+"""District view: one page for a district commander."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.components import standard_page
+from dashboard.filter_options import filters_from_params
+
+PATH = "/district"
+TITLE = "District view"
+NAME = "District"
+ORDER = 6
+DESCRIPTION = "A district's KPIs, trend against its LPA and the force, rank, map and hot spots."
+
+
+def layout(**params: object) -> html.Div:
+    filters, messages, choices = filters_from_params(params, ids.DISTRICT)
+    return standard_page(
+        ids.DISTRICT,
+        "District view",
+        "For a district commander: the district's figures, its trend against its LPA and the "
+        "force, its rank among the districts, and where its ASB is concentrated.",
+        filters,
+        choices,
+        messages,
+        area_label="District",
+    )

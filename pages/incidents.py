@@ -1,0 +1,56 @@
+"""Incidents: is ASB going down? Trend, annual table, category split, SPC and forecast."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.components import select_control, standard_page
+from dashboard.filter_options import filters_from_params
+
+PATH = "/incidents"
+TITLE = "Incidents"
+NAME = "Incidents"
+ORDER = 1
+DESCRIPTION = "Monthly ASB incidents, the annual table, category split, SPC and forecast."
+
+
+def layout(**params: object) -> html.Div:
+    page = ids.INCIDENTS
+    filters, messages, choices = filters_from_params(params, page)
+    months = [(m, label) for m, label in choices.all_months]
+    extra = [
+        select_control(
+            ids.filter_id(page, "category"),
+            "Category",
+            [
+                ("all", "All categories"),
+                ("personal", "Personal"),
+                ("nuisance", "Nuisance"),
+                ("environmental", "Environmental"),
+            ],
+            filters.get("category"),
+        ),
+        select_control(
+            ids.filter_id(page, "break"),
+            "SPC: rebase limits from",
+            [("none", "No break"), *months[1:]],
+            filters.get("break"),
+        ),
+        select_control(
+            ids.filter_id(page, "base"),
+            "SPC: baseline ends",
+            [("auto", "Automatic (all before the break)"), *months],
+            filters.get("base"),
+        ),
+    ]
+    return standard_page(
+        page,
+        "Incidents",
+        "Is ASB going down? Monthly incidents with and without Covid breaches, the report's "
+        "annual table, the category split, statistical process control and a forecast.",
+        filters,
+        choices,
+        messages,
+        extra,
+    )

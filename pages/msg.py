@@ -1,0 +1,29 @@
+"""Most Similar Group: how do we compare with similar forces?"""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.components import standard_page
+from dashboard.filter_options import filters_from_params
+
+PATH = "/msg"
+TITLE = "Most Similar Group"
+NAME = "MSG"
+ORDER = 4
+DESCRIPTION = "ASB per 1,000 population across the Most Similar Group, rank and funnel plot."
+
+
+def layout(**params: object) -> html.Div:
+    filters, messages, choices = filters_from_params(params, ids.MSG)
+    return standard_page(
+        ids.MSG,
+        "Most Similar Group",
+        "How do we compare with our Most Similar Group of forces? Rates per 1,000 population, "
+        "the group's averages, our position over time, and a funnel plot that shows which "
+        "differences are larger than chance.",
+        filters,
+        choices,
+        messages,
+    )

@@ -1,0 +1,29 @@
+"""Public perception and confidence: does the public think we deal with ASB?"""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.components import standard_page
+from dashboard.filter_options import filters_from_params
+
+PATH = "/perception"
+TITLE = "Perception and confidence"
+NAME = "Perception"
+ORDER = 3
+DESCRIPTION = "CSEW perception of ASB with MSG and national ranks; confidence survey Q8a."
+
+
+def layout(**params: object) -> html.Div:
+    filters, messages, choices = filters_from_params(params, ids.PERCEPTION)
+    return standard_page(
+        ids.PERCEPTION,
+        "Public perception and confidence",
+        "Does the public think we deal with ASB? The Crime Survey's perception measures with the "
+        "force's position in its Most Similar Group and nationally, and the force's own "
+        "confidence survey.",
+        filters,
+        choices,
+        messages,
+    )

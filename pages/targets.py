@@ -1,0 +1,28 @@
+"""Plan targets: are we on track for the Police and Crime Plan?"""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.components import standard_page
+from dashboard.filter_options import filters_from_params
+
+PATH = "/targets"
+TITLE = "Plan targets"
+NAME = "Targets"
+ORDER = 5
+DESCRIPTION = "Each Police and Crime Plan target: trajectory, SPC assurance and forecast."
+
+
+def layout(**params: object) -> html.Div:
+    filters, messages, choices = filters_from_params(params, ids.TARGETS)
+    return standard_page(
+        ids.TARGETS,
+        "Plan targets",
+        "Are we on track for the Police and Crime Plan? Every target in the targets table, "
+        "with its baseline, trajectory, latest value and status.",
+        filters,
+        choices,
+        messages,
+    )

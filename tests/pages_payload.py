@@ -1,0 +1,72 @@
+"""Real `/_dash-update-component` payloads for each page's filter callback."""
+
+from __future__ import annotations
+
+import json
+
+from dashboard import ids
+
+EXTRA = {ids.INCIDENTS: {"category": "all", "break": "2020-03", "base": "auto"}}
+
+
+def url_key(page: str) -> str:
+    return json.dumps({"page": page, "type": ids.URL_SYNC}, separators=(",", ":"))
+
+
+def page_payload(page: str, **values) -> dict:
+    params = {"area": "force", "to": "2021-03", "covid": "include", **EXTRA.get(page, {})}
+    params.update(values)
+    content = ids.content_id(page)
+    return {
+        "output": f"..{content}.children...{url_key(page)}.data..",
+        "outputs": [
+            {"id": content, "property": "children"},
+            {"id": {"page": page, "type": ids.URL_SYNC}, "property": "data"},
+        ],
+        "inputs": [
+            {"id": ids.filter_id(page, name), "property": "value", "value": value}
+            for name, value in params.items()
+        ],
+        "changedPropIds": [f"{ids.filter_id(page, 'area')}.value"],
+    }
+
+
+def texts(component) -> list[str]:
+    """Every string in a serialised component tree, in order."""
+    found: list[str] = []
+    if isinstance(component, str):
+        found.append(component)
+    elif isinstance(component, list):
+        for c in component:
+            found += texts(c)
+    elif isinstance(component, dict):
+        props = component.get("props", component)
+        for key in ("children", "title"):
+            if key in props and key == "children":
+                found += texts(props[key])
+    return found
+
+
+def figures(component) -> dict[str, dict]:
+    """Every dcc.Graph figure in a serialised tree, by graph id."""
+    found: dict[str, dict] = {}
+    if isinstance(component, list):
+        for c in component:
+            found |= figures(c)
+    elif isinstance(component, dict):
+        props = component.get("props", {})
+        if component.get("type") == "Graph":
+            found[props["id"]] = props["figure"]
+        found |= figures(props.get("children"))
+    return found
+
+
+def array(value) -> list:
+    """A figure array as Plotly sends it: a list, or a base64 typed array {dtype, bdata}."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)

@@ -1,0 +1,171 @@
+"""Every KPI page through real callback payloads: the report's section 5 figures reappear."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import ids
+from tests.pages_payload import array, figures, page_payload, texts, url_key
+
+
+def render(client, page, **filters):
+    response = client.post("/_dash-update-component", json=page_payload(page, **filters))
+    assert response.status_code == 200, response.get_data(as_text=True)[:800]
+    body = response.get_json()["response"]
+    tree = body[ids.content_id(page)]["children"]
+    return " ".join(texts(tree)), figures(tree), body[url_key(page)]["data"]
+
+
+def test_pg001_incidents_reproduce_the_annual_table(client):
+    text, figs, url = render(client, ids.INCIDENTS)
+    # The report's table: count, # diff, % diff for 12 months to March 2016-2021.
+    for expected in (
+        "52,837",
+        "52,264",
+        "−573",
+        "−1%",
+        "49,430",
+        "−2,834",
+        "−5%",
+        "46,612",
+        "−2,818",
+        "−6%",
+        "41,365",
+        "−5,247",
+        "−11%",
+        "60,391",
+        "+19,026",
+        "+46%",
+    ):
+        assert expected in text, expected
+    assert text.count("matches") >= 6  # every force total reconciles to the report
+    assert {"inc-trend-graph", "inc-category-graph", "inc-spc-graph", "inc-forecast-graph"} <= set(
+        figs
+    )
+    assert "ETS(A,Ad,A)" in text
+    assert "65,603" in text and "40,022" in text  # the force's own published forecast, shown
+    assert url == "?area=force&to=2021-03&covid=include&category=all&break=2020-03&base=auto"
+
+
+def test_pg002_category_shares_match_the_report(client):
+    text, _, _ = render(client, ids.INCIDENTS)
+    for share in ("14.9", "65.7", "19.4", "8.6", "73.1", "18.4", "6.7", "76.8", "16.5"):
+        assert share in text, share
+    assert "Op Somerton" in text
+
+
+def test_pg003_incidents_category_and_spc_filters(client):
+    text, figs, url = render(
+        client,
+        ids.INCIDENTS,
+        category="personal",
+        covid="exclude",
+        **{"break": "none", "base": "2017-03"},
+    )
+    assert "personal ASB only" in text and "limits rebased at no break" in text
+    assert "Baseline: to March 2017" in text
+    assert "category=personal" in url and "break=none" in url and "base=2017-03" in url
+    spc = figs["inc-spc-graph"]
+    assert spc["layout"]["title"]["text"].startswith("SPC (XmR) chart")
+
+
+def test_pg004_attendance_reproduces_pct_attended(client):
+    text, figs, _ = render(client, ids.ATTENDANCE)
+    for pct in ("56%", "51%", "53%", "50%"):
+        assert pct in text
+    for count in ("29,511", "26,409", "25,974", "23,092", "21,251", "33,644"):
+        assert count in text
+    assert "Between 50% and 56% of incidents were attended" in text
+    assert {"att-annual-graph", "att-districts-graph", "att-spc-graph"} <= set(figs)
+    bars = figs["att-annual-graph"]["data"][2]
+    assert [round(v) for v in array(bars["y"])] == [56, 51, 53, 50, 51, 56]
+
+
+def test_pg005_perception_tables_values_and_ranks(client):
+    text, figs, _ = render(client, ids.PERCEPTION)
+    assert "8.5%" in text and "4.3%" in text and "−4.2" in text  # total, points from 2016
+    assert "40.9%" in text and "+13.9" in text  # experienced or witnessed ASB
+    assert "−4.2 points on 2016" in text and "ranked 4 of 8" in text
+    assert "69% agreed" in text and "No sample sizes are published" in text
+    assert "45% against 57%" in text  # victims vs non-victims, as the report quotes
+    # The report's "# Diff. from 2016" columns, MSG then national: cars +5 and +19,
+    # noisy neighbours −2 and −5, witnessed 0 and −8.
+    for expected in ("+5", "+19", "−2", "−5", "−8"):
+        assert expected in text, expected
+    assert {"per-csew-graph", "per-q8a-graph", "per-victims-graph"} <= set(figs)
+
+
+def test_pg006_msg_ranks_and_averages(client):
+    text, figs, _ = render(client, ids.MSG)
+    assert "6, 6, 5, 6, 6" in text
+    assert text.count("(matches)") == 5
+    assert "6th of 8" in text and "weighted" in text and "simple mean" in text
+    assert {"msg-rates-graph", "msg-rank-graph", "msg-funnel-graph"} <= set(figs)
+    names = {t["name"] for t in figs["msg-rates-graph"]["data"]}
+    assert {f"Peer force {c}" for c in "ABCDEFG"} <= names and "Essex Police" in names
+
+
+def test_pg007_targets_status_is_not_a_bare_rag(client):
+    text, figs, _ = render(client, ids.TARGETS)
+    assert "SPC assurance:" in text and "track:" in text
+    assert "Target period ended: not met (60,391 against 47,553)" in text
+    assert "cannot be estimated without the survey's sample sizes" in text
+    assert {"tgt-0-graph", "tgt-1-graph"} <= set(figs)
+
+
+def test_pg008_targets_forecast_chance_before_the_target_date(client):
+    text, _, _ = render(client, ids.TARGETS, to="2020-03")
+    assert "Chance of meeting the target:" in text
+
+
+def test_pg009_district_view(client):
+    text, figs, url = render(client, ids.DISTRICT, area="district:Colchester")
+    assert "Colchester district (North LPA)" in text
+    assert "lowest of 10 districts" in text
+    assert "Top ten hot-spot LSOAs" in text and "Colchester" in text
+    assert "Contains Ordnance Survey data" in text
+    assert {"dst-trend-graph", "dst-rank-graph", "dst-map-graph"} <= set(figs)
+    assert url.startswith("?area=district:Colchester")
+
+
+def test_pg010_district_page_refuses_a_force_area(client):
+    text, _, url = render(client, ids.DISTRICT, area="force")
+    assert "is not a valid area" in text and url.startswith("?area=district:")
+
+
+@pytest.mark.parametrize(
+    "page", [ids.INCIDENTS, ids.ATTENDANCE, ids.PERCEPTION, ids.MSG, ids.TARGETS, ids.DISTRICT]
+)
+def test_pg011_every_chart_states_period_area_source_and_exports(client, page):
+    area = "district:Harlow" if page == ids.DISTRICT else "force"
+    text, figs, _ = render(client, page, area=area)
+    assert figs
+    for graph_id, fig in figs.items():
+        annotations = " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
+        assert "Source:" in annotations, graph_id
+        assert fig["layout"]["title"]["text"], graph_id
+    assert text.count("Period:") >= len(figs)
+    assert text.count("Data table:") >= len(figs)
+
+
+def test_pg012_methods_lists_loads_and_caveats(client):
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": f"{ids.content_id(ids.METHODS)}.children",
+            "outputs": {"id": ids.content_id(ids.METHODS), "property": "children"},
+            "inputs": [{"id": f"{ids.METHODS}-trigger", "property": "data", "value": 1}],
+            "changedPropIds": [],
+        },
+    )
+    assert response.status_code == 200
+    text = " ".join(texts(response.get_json()["response"][ids.content_id(ids.METHODS)]["children"]))
+    for expected in (
+        "52,750 vs 52,837",
+        "Peer force A",
+        "Op Somerton",
+        "Making Data Count",
+        "police-uk-street",
+        "Open Government Licence v3.0",
+    ):
+        assert expected in text, expected
