@@ -670,15 +670,15 @@ def lsoa_map(
         if lons
         else {"lon": 0.6, "lat": 51.8}
     )
-    # Zoom so the area fills a ~900 x 400 px map: at zoom z the world is 256 * 2^z px wide.
+    # Zoom so the area fits a ~900 x 320 px map: MapLibre draws the world 512 * 2^z px wide.
     zoom = 9.0
     if lons:
         lon_span = max(max(lons) - min(lons), 0.01) * 1.15
         lat_span = max(max(lats) - min(lats), 0.01) * 1.15
         cos_lat = math.cos(math.radians(centre["lat"]))
         zoom = min(
-            math.log2(360 * 900 / (256 * lon_span)),
-            math.log2(360 * 400 * cos_lat / (256 * lat_span)),
+            math.log2(360 * 900 / (512 * lon_span)),
+            math.log2(360 * 320 * cos_lat / (512 * lat_span)),
         )
         zoom = float(np.clip(zoom, 6, 14))
     fig = go.Figure(
