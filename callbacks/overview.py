@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Dash, html
 
 from callbacks.common import INCIDENT_SOURCE, areas_for, covid_text, month_of, register_page
@@ -194,9 +195,11 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
     row = mine.iloc[0]
     weighted = 1000.0 * table["value"].sum() / table["population"].sum()
     simple = table["rate"].mean()
+    year = row["population_year"]
+    population_note = f"{int(year)} population" if pd.notna(year) else "population year not stated"
     lines: list[object] = [
-        f"{row['rate']:.1f} ASB incidents per 1,000 population "
-        f"({int(row['population_year'])} population); 1 = lowest rate",
+        f"{row['rate']:.1f} ASB incidents per 1,000 population ({population_note}); "
+        "1 = lowest rate",
         f"MSG average {weighted:.1f} per 1,000 (weighted: all incidents ÷ all population); "
         f"simple mean of rates {simple:.1f}",
     ]
