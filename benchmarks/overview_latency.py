@@ -1,4 +1,4 @@
-"""Benchmark: default-database build, police.uk load rate, and Overview callback latency.
+"""Benchmark: default-database build, police.uk load rate, and every page's callback latency.
 
 Run with `make bench`. Writes benchmarks/results/overview_latency.{json,md} and prints the
 Markdown table that the README quotes. Timings are server-side (Flask test client), so they
@@ -18,11 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard import ids  # noqa: E402
 from dashboard.bootstrap import DATA, FORCE_NAME, build_default_data  # noqa: E402
 from dashboard.database import make_engine, upgrade  # noqa: E402
 from dashboard.loaders.geography import load_geography  # noqa: E402
 from dashboard.loaders.police_uk import load_street_files  # noqa: E402
-from tests.test_app import overview_payload  # noqa: E402
+from tests.pages_payload import page_payload  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -49,6 +50,15 @@ def pct(values: list[float], q: float) -> float:
         statistics.quantiles(values, n=100, method="inclusive")[q - 1]
         if len(values) > 1
         else values[0]
+    )
+
+
+def page_row(page: str, st: dict) -> str:
+    cold, warm = st["cold"], st["warm"]
+    largest = max(cold["max_response_kb"], warm["max_response_kb"])
+    return (
+        f"| {page} | {cold['requests']} | {cold['p50_ms']:.0f} / {cold['p95_ms']:.0f} ms | "
+        f"{warm['p50_ms']:.0f} / {warm['p95_ms']:.0f} ms | {largest:.0f} KB |"
     )
 
 
@@ -95,7 +105,7 @@ def main() -> None:
                 cache.clear()
         times, sizes = [], []
         for area, month, covid in sweep:
-            payload = overview_payload(area, month, covid)
+            payload = page_payload(ids.OVERVIEW, area=area, to=month, covid=covid)
             t0 = time.perf_counter()
             response = client.post("/_dash-update-component", json=payload)
             times.append(1000 * (time.perf_counter() - t0))
@@ -108,6 +118,39 @@ def main() -> None:
             "max_ms": max(times),
             "max_response_kb": max(sizes) / 1024,
         }
+
+    # Every KPI page: force and two districts, three period ends, both Covid options.
+    pages = [ids.INCIDENTS, ids.ATTENDANCE, ids.PERCEPTION, ids.MSG, ids.TARGETS, ids.DISTRICT]
+    with app.server.app_context():
+        cache.clear()
+    results["pages"] = {}
+    for page in pages:
+        page_areas = ["district:Colchester", "district:Harlow"] + (
+            [] if page == ids.DISTRICT else ["force"]
+        )
+        combos = [
+            (a, m, c)
+            for a in page_areas
+            for m in ("2019-03", "2020-09", "2021-03")
+            for c in ("include", "exclude")
+        ]
+        stats = {}
+        for label in ("cold", "warm"):
+            times, sizes = [], []
+            for area, month, covid in combos:
+                payload = page_payload(page, area=area, to=month, covid=covid)
+                t0 = time.perf_counter()
+                response = client.post("/_dash-update-component", json=payload)
+                times.append(1000 * (time.perf_counter() - t0))
+                assert response.status_code == 200, page
+                sizes.append(len(response.data))
+            stats[label] = {
+                "p50_ms": pct(times, 50),
+                "p95_ms": pct(times, 95),
+                "max_response_kb": max(sizes) / 1024,
+                "requests": len(times),
+            }
+        results["pages"][page] = stats
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "overview_latency.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -128,6 +171,10 @@ def main() -> None:
             f"| Overview callback, warm cache, p50 / p95 | "
             f"{warm['p50_ms']:.0f} / {warm['p95_ms']:.0f} ms |",
             f"| largest Overview response | {largest_kb:.0f} KB |",
+            "",
+            "| page callback | requests | cold p50 / p95 | warm p50 / p95 | largest response |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *[page_row(page, st) for page, st in results["pages"].items()],
         ]
     )
     (RESULTS / "overview_latency.md").write_text(table + "\n")
