@@ -496,34 +496,17 @@ def funnel_plot(
 ) -> go.Figure:
     """Rate against population with Poisson 95% and 99.8% limits around the MSG average."""
     fig = go.Figure()
-    fig.add_scatter(
-        x=limits["population"],
-        y=limits["hi998"],
-        name="99.8% limits",
-        line={"color": GREY, "dash": "dash"},
-        hoverinfo="skip",
-    )
-    fig.add_scatter(
-        x=limits["population"],
-        y=limits["lo998"],
-        showlegend=False,
-        line={"color": GREY, "dash": "dash"},
-        hoverinfo="skip",
-    )
-    fig.add_scatter(
-        x=limits["population"],
-        y=limits["hi95"],
-        name="95% limits",
-        line={"color": BLUE, "dash": "dot"},
-        hoverinfo="skip",
-    )
-    fig.add_scatter(
-        x=limits["population"],
-        y=limits["lo95"],
-        showlegend=False,
-        line={"color": BLUE, "dash": "dot"},
-        hoverinfo="skip",
-    )
+    for level, colour, dash in (("998", GREY, "dash"), ("95", BLUE, "dot")):
+        name = f"{'99.8' if level == '998' else '95'}% limits"
+        for bound in ("hi", "lo"):
+            fig.add_scatter(
+                x=limits["population"],
+                y=limits[f"{bound}{level}"],
+                name=name,
+                showlegend=bound == "hi",
+                line={"color": colour, "dash": dash},
+                hoverinfo="skip",
+            )
     fig.add_hline(
         y=average,
         line={"color": BLACK, "width": 1},

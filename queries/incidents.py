@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Integer, case, func, select
 
 from dashboard.extensions import db
-from dashboard.models import Area, AreaClosure, AsbIncidentMonth
+from dashboard.models import Area, AreaClosure, AsbIncidentMonth, Population
 from dashboard.periods import add_months, twelve_months_to
 from queries._cache import memoized
 
@@ -220,8 +220,6 @@ def lsoa_counts(
 @memoized
 def lsoas_of(area_id: int) -> pd.DataFrame:
     """Every LSOA in an area with its population (so LSOAs with no records still show)."""
-    from dashboard.models import Population
-
     lsoa = Area
     query = (
         select(

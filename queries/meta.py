@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from sqlalchemy import func, select, text
 
 from dashboard.extensions import db
-from dashboard.models import MsgMeasure, SurveyResult
+from dashboard.models import DataLoad, MsgMeasure, SurveyResult
 from queries._cache import memoized
 
 
@@ -38,10 +39,6 @@ def msg_data_to() -> dt.date | None:
 @memoized
 def data_loads():
     """Every load recorded, newest first (for the Methods page)."""
-    import pandas as pd
-
-    from dashboard.models import DataLoad
-
     query = select(
         DataLoad.id,
         DataLoad.kind,

@@ -23,32 +23,10 @@ def msg_periods(measure: str) -> tuple[dt.date, ...]:
         )
 
 
-@memoized
 def msg_table(measure: str, period_end: dt.date) -> pd.DataFrame:
-    """Each force's count, population, rate per 1,000 and rank (1 = best; ties share a rank)."""
-    rate = cast(M.value, Float) * 1000.0 / M.population
-    ordering = case((M.polarity == "lower_is_better", rate), else_=-rate)
-    query = (
-        select(
-            Area.id.label("force_id"),
-            Area.name.label("force"),
-            M.value,
-            M.population,
-            M.population_year,
-            rate.label("rate"),
-            func.rank().over(order_by=ordering).label("rank"),
-            func.count().over().label("of"),
-            M.polarity,
-            M.source,
-            M.period_start,
-            M.period_end,
-        )
-        .join(Area, Area.id == M.force_id)
-        .where(M.measure == measure, M.period_end == period_end)
-        .order_by(ordering)
-    )
-    with db.engine.connect() as conn:
-        return pd.read_sql(query, conn)
+    """One period of msg_history: each force's rate per 1,000 and rank, best first."""
+    history = msg_history(measure)
+    return history[history["period_end"] == period_end].reset_index(drop=True)
 
 
 @memoized
@@ -60,6 +38,7 @@ def msg_history(measure: str) -> pd.DataFrame:
         select(
             Area.id.label("force_id"),
             Area.name.label("force"),
+            M.period_start,
             M.period_end,
             M.value,
             M.population,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import select
 
 from dashboard.extensions import db
@@ -42,8 +43,6 @@ def results(survey: str, question_prefix: str, area_id: int) -> tuple[SurveyPoin
 @memoized
 def survey_table(survey: str, area_id: int):
     """Every result of a survey for an area, as a DataFrame (one row per question and period)."""
-    import pandas as pd
-
     query = (
         select(
             S.question,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from dashboard.loaders.reading import file_sha256
 from dashboard.models import Area, DataLoad
@@ -79,3 +79,23 @@ class AreaIndex:
                 "no single home force: load the geography (force, LPAs, districts) first"
             )
         return next(iter(self.forces_with_children))
+
+
+def replace_rows(conn: Connection, model, keys: tuple[str, ...], rows: list[dict]) -> None:
+    """Delete the rows that share these key columns with the new rows, then insert the new ones.
+
+    This is what makes a reload idempotent: loading the same file twice leaves one copy.
+    """
+    if not rows:
+        return
+    columns = [getattr(model, k) for k in keys]
+    for start in range(0, len(rows), 200):
+        chunk = rows[start : start + 200]
+        conn.execute(
+            delete(model).where(
+                or_(
+                    *(and_(*(c == r[k] for c, k in zip(columns, keys, strict=True))) for r in chunk)
+                )
+            )
+        )
+    conn.execute(insert(model), rows)

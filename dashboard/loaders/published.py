@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, delete, insert, or_
+from sqlalchemy import Engine
 
-from dashboard.loaders.base import AreaIndex, LoadReport, record_load
+from dashboard.loaders.base import AreaIndex, LoadReport, record_load, replace_rows
 from dashboard.loaders.errors import LoadRejected, Problem
 from dashboard.loaders.reading import (
     CsvFile,
@@ -275,21 +275,4 @@ def _merge_duplicate_figures(figures: list[tuple[Path, list[dict]]]) -> None:
 
 
 def _replace_figures(conn, rows: list[dict]) -> None:
-    if not rows:
-        return
-    conn.execute(
-        delete(PublishedFigure).where(
-            or_(
-                *(
-                    and_(
-                        PublishedFigure.measure == r["measure"],
-                        PublishedFigure.area_id == r["area_id"],
-                        PublishedFigure.period_end == r["period_end"],
-                        PublishedFigure.kind == r["kind"],
-                    )
-                    for r in rows
-                )
-            )
-        )
-    )
-    conn.execute(insert(PublishedFigure), rows)
+    replace_rows(conn, PublishedFigure, ("measure", "area_id", "period_end", "kind"), rows)

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, delete, insert, or_
+from sqlalchemy import Engine, delete, insert
 
-from dashboard.loaders.base import AreaIndex, LoadReport, record_load, slug
+from dashboard.loaders.base import AreaIndex, LoadReport, record_load, replace_rows, slug
 from dashboard.loaders.errors import Problem
 from dashboard.loaders.geography import rebuild_closure
 from dashboard.loaders.reading import (
@@ -205,23 +205,7 @@ def _survey_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> 
 
 
 def write_survey_results(conn, rows: list[dict]) -> None:
-    for chunk in _chunks(rows, 200):
-        conn.execute(
-            delete(SurveyResult).where(
-                or_(
-                    *(
-                        and_(
-                            SurveyResult.survey == r["survey"],
-                            SurveyResult.question == r["question"],
-                            SurveyResult.area_id == r["area_id"],
-                            SurveyResult.period_end == r["period_end"],
-                        )
-                        for r in chunk
-                    )
-                )
-            )
-        )
-    conn.execute(insert(SurveyResult), rows)
+    replace_rows(conn, SurveyResult, ("survey", "question", "area_id", "period_end"), rows)
 
 
 def _msg_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
@@ -267,15 +251,7 @@ def _write_msg(conn, rows: list[dict], _load_id: int) -> None:
         | {"force_id": index.by_name[("force", r["force"].lower())]}
         for r in rows
     ]
-    for v in values:
-        conn.execute(
-            delete(MsgMeasure).where(
-                MsgMeasure.force_id == v["force_id"],
-                MsgMeasure.measure == v["measure"],
-                MsgMeasure.period_end == v["period_end"],
-            )
-        )
-    conn.execute(insert(MsgMeasure), values)
+    replace_rows(conn, MsgMeasure, ("force_id", "measure", "period_end"), values)
 
 
 def _target_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
@@ -314,11 +290,7 @@ def _target_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> 
 
 
 def _write_targets(conn, rows: list[dict], _load_id: int) -> None:
-    for r in rows:
-        conn.execute(
-            delete(Target).where(Target.measure == r["measure"], Target.area_id == r["area_id"])
-        )
-    conn.execute(insert(Target), rows)
+    replace_rows(conn, Target, ("measure", "area_id"), rows)
 
 
 def _event_rows(csv_file: CsvFile, _index: AreaIndex, problems: ProblemList) -> list[dict]:
@@ -338,9 +310,7 @@ def _event_rows(csv_file: CsvFile, _index: AreaIndex, problems: ProblemList) -> 
 
 
 def _write_events(conn, rows: list[dict], _load_id: int) -> None:
-    for r in rows:
-        conn.execute(delete(Event).where(Event.date == r["date"], Event.title == r["title"]))
-    conn.execute(insert(Event), rows)
+    replace_rows(conn, Event, ("date", "title"), rows)
 
 
 def _write_surveys(conn, rows: list[dict], _load_id: int) -> None:
@@ -379,8 +349,3 @@ def load_template(engine: Engine, template: str, path: Path, command: str = "pyt
         load_id = record_load(conn, report, Path(path), command)
         write_rows(conn, rows, load_id)
     return report
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
