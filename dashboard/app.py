@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from callbacks import attendance as attendance_callbacks
 from callbacks import district as district_callbacks
+from callbacks import downloads as downloads_callbacks
 from callbacks import incidents as incidents_callbacks
 from callbacks import methods as methods_callbacks
 from callbacks import msg as msg_callbacks
@@ -198,6 +199,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         targets_callbacks,
         district_callbacks,
         methods_callbacks,
+        downloads_callbacks,
     ):
         module.register(app)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
@@ -206,8 +207,13 @@ def graph_config(filename: str) -> dict:
     }
 
 
+def table_key(caption: str) -> str:
+    """A stable id for a table, from its caption (the same table keeps the same id)."""
+    return "t" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:12]
+
+
 def data_table(frame, caption: str, numeric: Sequence[str] = (), row_header: str | None = None):
-    """An accessible HTML table of a DataFrame whose cells are already formatted text."""
+    """An accessible HTML table of formatted text, with CSV and Excel downloads of it."""
     columns = list(frame.columns)
     head = html.Thead(
         html.Tr(
@@ -217,9 +223,10 @@ def data_table(frame, caption: str, numeric: Sequence[str] = (), row_header: str
             ]
         )
     )
-    rows = []
+    rows, cells_text = [], []
     for record in frame.itertuples(index=False):
         cells = []
+        cells_text.append([str(v) for v in record])
         for c, value in zip(columns, record, strict=True):
             cls = "text-end" if c in numeric else None
             if c == row_header:
@@ -227,13 +234,67 @@ def data_table(frame, caption: str, numeric: Sequence[str] = (), row_header: str
             else:
                 cells.append(html.Td(value, className=cls))
         rows.append(html.Tr(cells))
-    return dbc.Table(
-        [html.Caption(caption), head, html.Tbody(rows)],
-        bordered=False,
-        hover=True,
-        responsive=True,
-        size="sm",
-        className="data-table",
+    key = table_key(caption)
+    downloads = html.Div(
+        [
+            html.Span("Download this table: ", className="me-1"),
+            *[
+                dbc.Button(
+                    label,
+                    id={"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key, "fmt": fmt},
+                    size="sm",
+                    color="link",
+                    className="p-0 me-2 align-baseline",
+                )
+                for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"))
+            ],
+            dcc.Store(
+                id={"type": ids.TABLE_DATA, "table": key},
+                data={"caption": caption, "columns": columns, "rows": cells_text},
+            ),
+            dcc.Download(id={"type": ids.TABLE_DOWNLOAD, "table": key}),
+        ],
+        className="table-downloads",
+    )
+    return html.Div(
+        [
+            downloads,
+            dbc.Table(
+                [html.Caption(caption), head, html.Tbody(rows)],
+                bordered=False,
+                hover=True,
+                responsive=True,
+                size="sm",
+                className="data-table",
+            ),
+        ]
+    )
+
+
+def image_buttons(block_id: str, filename: str) -> html.Div:
+    """PNG (print resolution) and SVG of the chart, rendered on the server with its title,
+    area, period and source, so the image stands alone in a board paper."""
+    return html.Div(
+        [
+            html.Span("Download this chart: ", className="me-1"),
+            *[
+                dbc.Button(
+                    label,
+                    id={"type": ids.CHART_IMAGE_BUTTON, "chart": block_id, "fmt": fmt},
+                    size="sm",
+                    color="link",
+                    className="p-0 me-2 align-baseline",
+                )
+                for fmt, label in (("png", "PNG"), ("svg", "SVG"))
+            ],
+            dcc.Store(id={"type": ids.CHART_FILENAME, "chart": block_id}, data=filename),
+            dcc.Download(id={"type": ids.CHART_DOWNLOAD, "chart": block_id}),
+            dcc.Loading(
+                html.Span(id={"type": ids.CHART_STATUS, "chart": block_id}, role="status"),
+                type="dot",
+            ),
+        ],
+        className="chart-downloads",
     )
 
 
@@ -257,11 +318,12 @@ def chart_block(
             # The summary above and the table below are the chart's text alternatives; the
             # chart stays interactive (a role="img" wrapper would nest its controls).
             dcc.Graph(
-                id=f"{block_id}-graph",
+                id={"type": ids.CHART_GRAPH, "chart": block_id},
                 figure=figure,
                 config=graph_config(filename),
                 className="chart-graph",
             ),
+            image_buttons(block_id, filename),
             html.P(meta, className="chart-meta"),
             *extra,
             html.Details(

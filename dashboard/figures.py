@@ -34,19 +34,19 @@ def finish(
     """Title, subtitle, legend and source line laid out in pixels so they never overlap."""
     note = f"Source: {source}" + ("  ·  Illustrative data (modelled)" if illustrative else "")
     entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
-    rows = math.ceil(entries / 3) if entries > 1 else 0
-    legend_top, row_h = 58, 22
-    note_top = legend_top + rows * row_h + 6
+    rows = math.ceil(entries / 2) if entries > 1 else 0  # two entries a row, to be safe
+    legend_top, row_h = 58, 24
+    note_top = legend_top + rows * row_h + 8
     bottom = note_top + 30
-    top = 86
+    top = 100
     height += rows * row_h
     plot_h = height - top - bottom
     fig.update_layout(
         title={
             "text": f"{title}<br><span style='font-size:13px'>{subtitle}</span>",
-            "x": 0,
+            "x": 0.01,
             "xanchor": "left",
-            "y": 1 - 14 / height,
+            "y": 1 - 30 / height,
             "yanchor": "top",
         },
         height=height,
@@ -57,7 +57,7 @@ def finish(
             "y": -legend_top / plot_h,
             "x": 0,
             "yanchor": "top",
-            "entrywidth": 0.33,
+            "entrywidth": 0.5,
             "entrywidthmode": "fraction",
         },
         hovermode=fig.layout.hovermode or "x unified",
@@ -198,6 +198,7 @@ def spc_chart(
             x=xs,
             y=[seg.mean] * len(xs),
             name="Mean",
+            mode="lines",
             legendgroup="mean",
             showlegend=show,
             line={"color": BLACK, "width": 1.5},
@@ -208,6 +209,7 @@ def spc_chart(
                 x=xs,
                 y=[y] * len(xs),
                 name="Process limits",
+                mode="lines",
                 legendgroup="limits",
                 showlegend=show and name == "Upper limit",
                 line={"color": GREY, "dash": "dash", "width": 1.5},

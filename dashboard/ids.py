@@ -13,6 +13,18 @@ CHECK_BANNER = "app-check-banner"
 URL_SYNC = "url-sync"
 URL_SYNC_DONE = "url-sync-done"
 
+# Table downloads: pattern-matching ids keyed by the table ({"type": ..., "table": key})
+TABLE_DATA = "table-data"
+TABLE_DOWNLOAD = "table-download"
+TABLE_DOWNLOAD_BUTTON = "table-download-button"
+
+# Chart image exports, keyed by the chart block ({"type": ..., "chart": block_id})
+CHART_GRAPH = "chart-graph"
+CHART_IMAGE_BUTTON = "chart-image-button"
+CHART_DOWNLOAD = "chart-download"
+CHART_FILENAME = "chart-filename"
+CHART_STATUS = "chart-status"
+
 # Pages (the names used in ids, URLs' page keys and filter_options)
 OVERVIEW = "overview"
 INCIDENTS = "incidents"

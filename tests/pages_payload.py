@@ -56,7 +56,9 @@ def figures(component) -> dict[str, dict]:
     elif isinstance(component, dict):
         props = component.get("props", {})
         if component.get("type") == "Graph":
-            found[props["id"]] = props["figure"]
+            graph_id = props["id"]
+            key = f"{graph_id['chart']}-graph" if isinstance(graph_id, dict) else graph_id
+            found[key] = props["figure"]
         found |= figures(props.get("children"))
     return found
 
@@ -70,3 +72,21 @@ def array(value) -> list:
 
         return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
     return list(value)
+
+
+def table_stores(component) -> list[dict]:
+    """The data behind every downloadable table in a serialised tree: {id, data}."""
+    found: list[dict] = []
+    if isinstance(component, list):
+        for c in component:
+            found += table_stores(c)
+    elif isinstance(component, dict):
+        props = component.get("props", {})
+        if (
+            component.get("type") == "Store"
+            and isinstance(props.get("id"), dict)
+            and (props["id"].get("type") == "table-data")
+        ):
+            found.append({"id": props["id"], "data": props["data"]})
+        found += table_stores(props.get("children"))
+    return found

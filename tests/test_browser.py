@@ -182,7 +182,7 @@ def test_brw007_every_page_filters_url_and_reload(live_server, page, name):
     page.locator(".chart-block .js-plotly-plot").first.wait_for()
     assert page.locator(".chart-block details table").count() >= 1  # the data behind each chart
     if name == "district":
-        page.locator("#dst-map-graph canvas").first.wait_for()
+        page.locator("#dst-map .js-plotly-plot canvas").first.wait_for()
         page.wait_for_timeout(2500)  # let the map draw before the screenshot
     shot(page, name, publish=True)
     before = first_summary(page)
@@ -227,3 +227,19 @@ def test_brw009_keyboard_changes_a_page_filter(live_server, page):
     page.wait_for_function(
         "document.querySelector('.page-context').innerText.includes('personal ASB only')"
     )
+
+
+def test_brw010_download_a_table_as_csv(live_server, page, tmp_path):
+    import pandas as pd
+
+    page.goto(f"{live_server}/attendance")
+    page.locator(".chart-block .js-plotly-plot").first.wait_for()
+    page.locator("#att-annual details summary").click()
+    with page.expect_download() as info:
+        page.locator("#att-annual .table-downloads button", has_text="CSV").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    assert frame["Incidents"].tolist()[-1] == 60391

@@ -1,0 +1,144 @@
+"""Table exports: exactly what a table shows, typed (numbers as numbers, months as dates).
+
+The on-screen tables hold formatted text ("60,391", "−11%", "March 2021"); exporting that text
+back as typed values means the download is the table the user saw, not a second computation
+that could drift from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+LICENCE = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Contains Ordnance Survey data © Crown copyright and database right 2014. Values marked "
+    "illustrative are modelled, not real force data."
+)
+_NUMBER = re.compile(r"^[+−-]?\d[\d,]*(\.\d+)?%?$")
+_MONTH = re.compile(
+    r"^(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) (\d{4})$"
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+MISSING = {"—", "", "not published"}
+
+
+def parse_cell(text: str) -> object:
+    """'60,391' -> 60391; '−11%' -> -11; '55.7%' -> 55.7; 'March 2021' -> date; '—' -> None."""
+    value = str(text).strip()
+    if value in MISSING:
+        return None
+    if _NUMBER.match(value):
+        number = float(value.replace(",", "").replace("%", "").replace("−", "-"))
+        return int(number) if number.is_integer() and "." not in value else number
+    month = _MONTH.match(value)
+    if month:
+        return dt.date(int(month.group(2)), _MONTHS[month.group(1)], 1)
+    return value
+
+
+def typed_frame(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """The table as typed columns: a column is numeric or date only if every cell is."""
+    data = {}
+    for i, column in enumerate(columns):
+        text = [str(row[i]) for row in rows]
+        parsed = [parse_cell(t) for t in text]
+        present = [v for v in parsed if v is not None]
+        if present and all(isinstance(v, int | float) for v in present):
+            data[column] = pd.to_numeric(pd.Series(parsed, dtype=object))
+        elif present and all(isinstance(v, dt.date) for v in present):
+            data[column] = pd.to_datetime(pd.Series(parsed, dtype=object))
+        else:
+            data[column] = pd.Series(text, dtype=object)  # text stays exactly as shown
+    return pd.DataFrame(data)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark so Excel opens it correctly; dates as YYYY-MM-DD."""
+    return frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
+
+
+def to_xlsx(frame: pd.DataFrame, about: Mapping[str, str]) -> bytes:
+    """The table on the first sheet; filters, source, licence and export time on 'About'."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="Data", index=False)
+        about_frame = pd.DataFrame({"Item": list(about), "Value": list(about.values())})
+        about_frame.to_excel(writer, sheet_name="About", index=False)
+        for sheet in writer.sheets.values():
+            for column in sheet.columns:
+                width = max(len(str(c.value or "")) for c in column)
+                sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 80)
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if isinstance(cell.value, dt.datetime):
+                        cell.number_format = "yyyy-mm-dd"
+    return buffer.getvalue()
+
+
+def about_sheet(caption: str, filters: Mapping[str, str], page_url: str) -> dict[str, str]:
+    return {
+        "Table": caption,
+        **{f"Filter: {k}": v for k, v in filters.items()},
+        "Page": page_url,
+        "Exported": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Licence": LICENCE,
+    }
+
+
+def file_stem(caption: str) -> str:
+    """A file name from the table's caption: its first sentence, as a slug."""
+    first = caption.split(". ")[0]
+    slug = re.sub(r"[^a-z0-9]+", "-", first.lower()).strip("-")
+    return slug[:80] or "table"
+
+
+class ImageExportUnavailable(RuntimeError):
+    """The image renderer (kaleido, which drives a Chromium) could not run."""
+
+
+def render_image(figure: Mapping, fmt: str) -> bytes:
+    """PNG at print resolution (scale 2) or SVG of a figure, via kaleido and Chromium.
+
+    kaleido finds Chromium by its own download, then BROWSER_PATH, then `chromium` on PATH
+    (Debian's /usr/bin/chromium).
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    fig = go.Figure(figure)
+    height = int(fig.layout.height or 450)
+    try:
+        return pio.to_image(
+            fig, format=fmt, width=1200, height=height, scale=2 if fmt == "png" else 1
+        )
+    except Exception as exc:  # kaleido raises several types; all mean "could not render"
+        raise ImageExportUnavailable(
+            "The chart image could not be made: the server needs Chromium for image export "
+            "(on Debian: apt-get install chromium; or set BROWSER_PATH). "
+            f"The data table's CSV and Excel downloads still work. ({type(exc).__name__})"
+        ) from exc

@@ -1,0 +1,200 @@
+"""Table downloads: CSV and Excel of exactly the table on screen, typed, with an About sheet."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from dashboard import exports, ids
+from tests.conftest import skip_or_fail
+from tests.pages_payload import figures, page_payload, table_stores
+
+PAGE_URL = "http://localhost/attendance?area=force&to=2021-03&covid=include"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("60,391", 60391),
+        ("−573", -573),
+        ("+19,026", 19026),
+        ("−11%", -11),
+        ("55.7%", 55.7),
+        ("March 2021", dt.date(2021, 3, 1)),
+        ("—", None),
+        ("matches", "matches"),
+        ("0", 0),
+        ("Colchester 018A (E01021637)", "Colchester 018A (E01021637)"),
+    ],
+)
+def test_exp001_cells_parse_to_typed_values(text, value):
+    assert exports.parse_cell(text) == value
+
+
+def test_exp002_typed_frame_keeps_text_columns_as_shown():
+    frame = exports.typed_frame(
+        ["12 months to", "Incidents", "Published"],
+        [["March 2020", "41,365", "matches"], ["March 2021", "60,391", "52,837"]],
+    )
+    assert frame["Incidents"].tolist() == [41365, 60391]
+    assert frame["12 months to"].dt.strftime("%Y-%m").tolist() == ["2020-03", "2021-03"]
+    assert frame["Published"].tolist() == ["matches", "52,837"]  # mixed: kept as text
+
+
+def _attendance_table(client) -> dict:
+    response = client.post("/_dash-update-component", json=page_payload(ids.ATTENDANCE))
+    tree = response.get_json()["response"][ids.content_id(ids.ATTENDANCE)]["children"]
+    stores = table_stores(tree)
+    return next(s for s in stores if s["data"]["caption"].startswith("Incidents attended, "))
+
+
+def _download(client, store: dict, fmt: str) -> tuple[str, bytes]:
+    key = store["id"]["table"]
+    button = {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key, "fmt": fmt}
+    target = json.dumps({"table": key, "type": ids.TABLE_DOWNLOAD}, separators=(",", ":"))
+    pattern = json.dumps({"table": ["MATCH"], "type": ids.TABLE_DOWNLOAD}, separators=(",", ":"))
+    payload = {
+        "output": f"{pattern}.data",
+        "outputs": {"id": {"type": ids.TABLE_DOWNLOAD, "table": key}, "property": "data"},
+        "inputs": [
+            {
+                "id": {**button, "fmt": "csv"},
+                "property": "n_clicks",
+                "value": 1 if fmt == "csv" else None,
+            },
+            {
+                "id": {**button, "fmt": "xlsx"},
+                "property": "n_clicks",
+                "value": 1 if fmt == "xlsx" else None,
+            },
+        ],
+        "state": [{"id": store["id"], "property": "data", "value": store["data"]}],
+        "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=payload, headers={"Referer": PAGE_URL})
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    sent = response.get_json()["response"][target]["data"]
+    return sent["filename"], base64.b64decode(sent["content"])
+
+
+def test_exp003_csv_equals_the_table_on_screen(client):
+    store = _attendance_table(client)
+    name, content = _download(client, store, "csv")
+    assert name.startswith("incidents-attended-essex-police") and name.endswith(".csv")
+    frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig")
+    assert list(frame.columns) == store["data"]["columns"]
+    assert "Unnamed: 0" not in frame.columns  # no index column
+    assert frame["Incidents"].tolist() == [52837, 52264, 49430, 46612, 41365, 60391]
+    assert frame["Attended"].tolist() == [29511, 26409, 25974, 23092, 21251, 33644]
+    assert frame["% attended"].tolist() == [56, 51, 53, 50, 51, 56]
+    assert frame["12 months to"].tolist()[0] == "2016-03-01"
+    shown = exports.typed_frame(store["data"]["columns"], store["data"]["rows"])
+    assert frame["Incidents"].tolist() == shown["Incidents"].tolist()
+
+
+def test_exp004_xlsx_has_typed_data_and_an_about_sheet(client):
+    store = _attendance_table(client)
+    name, content = _download(client, store, "xlsx")
+    assert name.endswith(".xlsx")
+    sheets = pd.read_excel(io.BytesIO(content), sheet_name=None)
+    data, about = sheets["Data"], sheets["About"]
+    assert data["Incidents"].tolist() == [52837, 52264, 49430, 46612, 41365, 60391]
+    assert pd.api.types.is_datetime64_any_dtype(data["12 months to"])
+    items = dict(zip(about["Item"], about["Value"], strict=True))
+    assert items["Filter: area"] == "force" and items["Filter: to"] == "2021-03"
+    assert items["Filter: covid"] == "include"
+    assert "Open Government Licence" in items["Licence"]
+    assert items["Table"].startswith("Incidents attended, Essex Police")
+
+
+def _attendance_chart(client) -> tuple[str, dict]:
+    response = client.post("/_dash-update-component", json=page_payload(ids.ATTENDANCE))
+    tree = response.get_json()["response"][ids.content_id(ids.ATTENDANCE)]["children"]
+    return "att-annual", figures(tree)["att-annual-graph"]
+
+
+def _image(client, block: str, figure: dict, fmt: str) -> dict:
+    button = {"type": ids.CHART_IMAGE_BUTTON, "chart": block}
+    pattern = {"chart": ["MATCH"]}
+    out = [ids.CHART_DOWNLOAD, ids.CHART_STATUS]
+    payload = {
+        "output": "..{}.data...{}.children..".format(
+            *(json.dumps({**pattern, "type": t}, separators=(",", ":")) for t in out)
+        ),
+        "outputs": [
+            {"id": {"type": ids.CHART_DOWNLOAD, "chart": block}, "property": "data"},
+            {"id": {"type": ids.CHART_STATUS, "chart": block}, "property": "children"},
+        ],
+        "inputs": [
+            {
+                "id": {**button, "fmt": "png"},
+                "property": "n_clicks",
+                "value": 1 if fmt == "png" else None,
+            },
+            {
+                "id": {**button, "fmt": "svg"},
+                "property": "n_clicks",
+                "value": 1 if fmt == "svg" else None,
+            },
+        ],
+        "state": [
+            {
+                "id": {"type": ids.CHART_GRAPH, "chart": block},
+                "property": "figure",
+                "value": figure,
+            },
+            {
+                "id": {"type": ids.CHART_FILENAME, "chart": block},
+                "property": "data",
+                "value": "asb-attended_force-essex-police_12m-to-march",
+            },
+        ],
+        "changedPropIds": [
+            json.dumps({**button, "fmt": fmt}, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+        ],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_json()["response"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_exp005_chart_image_stands_alone(client, fmt):
+    if not shutil.which("chromium"):
+        skip_or_fail("browser", "image export needs Debian's chromium")
+    block, figure = _attendance_chart(client)
+    response = _image(client, block, figure, fmt)
+    sent = next(v["data"] for k, v in response.items() if ids.CHART_DOWNLOAD in k)
+    assert sent["filename"] == f"asb-attended_force-essex-police_12m-to-march.{fmt}"
+    content = base64.b64decode(sent["content"])
+    if fmt == "png":
+        assert content[:8] == b"\x89PNG\r\n\x1a\n"
+        width = int.from_bytes(content[16:20], "big")
+        assert width == 2400  # 1200 px at scale 2: print resolution
+    else:
+        text = content.decode("utf-8")
+        assert text.startswith("<svg")
+        for words in (
+            "ASB incidents and incidents attended",
+            "Essex Police (force)",
+            "12 months to March",
+            "Source:",
+        ):
+            assert words in text, words
+
+
+def test_exp006_missing_chromium_gives_a_clear_message(client, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    block, figure = _attendance_chart(client)
+    response = _image(client, block, figure, "png")
+    status = next(v["children"] for k, v in response.items() if ids.CHART_STATUS in k)
+    assert "needs Chromium for image export" in status
+    assert "CSV and Excel downloads still work" in status
