@@ -43,44 +43,21 @@ def filter_bar(
 
     areas: (selector, label) in tree order; months: (value 'YYYY-MM', label), oldest first.
     """
-    area_options = [{"label": label, "value": selector} for selector, label in areas]
-    month_options = [{"label": label, "value": value} for value, label in reversed(months)]
     return html.Section(
         [
             html.H2("Filters", className="visually-hidden"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        [
-                            html.Label(
-                                area_label,
-                                htmlFor=ids.filter_id(page, "area"),
-                                className="form-label",
-                            ),
-                            # A native <select>: labelled, keyboard- and screen-reader-friendly,
-                            # with type-ahead ("Col" finds Colchester).
-                            dbc.Select(
-                                id=ids.filter_id(page, "area"),
-                                options=area_options,
-                                value=filters.area,
-                            ),
-                        ],
-                        md=5,
+                    # Native <select>s: labelled, keyboard- and screen-reader-friendly, with
+                    # type-ahead ("Col" finds Colchester).
+                    select_control(
+                        ids.filter_id(page, "area"), area_label, areas, filters.area, width=5
                     ),
-                    dbc.Col(
-                        [
-                            html.Label(
-                                "12 months to",
-                                htmlFor=ids.filter_id(page, "to"),
-                                className="form-label",
-                            ),
-                            dbc.Select(
-                                id=ids.filter_id(page, "to"),
-                                options=month_options,
-                                value=filters.to,
-                            ),
-                        ],
-                        md=3,
+                    select_control(
+                        ids.filter_id(page, "to"),
+                        "12 months to",
+                        list(reversed(months)),
+                        filters.to,
                     ),
                     dbc.Col(
                         html.Fieldset(
