@@ -12,6 +12,7 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from callbacks import attendance as attendance_callbacks
+from callbacks import board_pack as board_pack_callbacks
 from callbacks import district as district_callbacks
 from callbacks import downloads as downloads_callbacks
 from callbacks import incidents as incidents_callbacks
@@ -200,6 +201,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         district_callbacks,
         methods_callbacks,
         downloads_callbacks,
+        board_pack_callbacks,
     ):
         module.register(app)
 

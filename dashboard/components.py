@@ -333,6 +333,21 @@ def standard_page(
         [
             url_sync(page),
             *page_intro(title, lead),
+            html.P(
+                [
+                    html.A(
+                        "Board pack (PDF) for these filters",
+                        id={"type": ids.BOARD_PACK_LINK, "page": page},
+                        href="board-pack.pdf" + filters.query_string(),
+                        className="board-pack-link",
+                    ),
+                    html.Span(
+                        " · every page in one A4 document; takes about 20 seconds",
+                        className="text-muted",
+                    ),
+                ],
+                className="mb-2",
+            ),
             filter_bar(
                 page, filters, choices.areas, choices.months, messages, extra_controls, area_label
             ),

@@ -121,6 +121,31 @@ class ImageExportUnavailable(RuntimeError):
     """The image renderer (kaleido, which drives a Chromium) could not run."""
 
 
+NO_CHROMIUM = (
+    "the server needs Chromium for image export (on Debian: apt-get install chromium; or set "
+    "BROWSER_PATH)"
+)
+
+
+def find_chromium() -> str:
+    """The browser kaleido will drive: BROWSER_PATH, else a Chromium or Chrome on the PATH.
+
+    Looked up first so that a missing browser fails at once with a clear message, rather than
+    leaving kaleido waiting for one.
+    """
+    import os
+    import shutil
+
+    configured = os.environ.get("BROWSER_PATH")
+    if configured and os.access(configured, os.X_OK):
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ImageExportUnavailable(f"No browser found: {NO_CHROMIUM}.")
+
+
 def render_image(figure: Mapping, fmt: str) -> bytes:
     """PNG at print resolution (scale 2) or SVG of a figure, via kaleido and Chromium.
 
@@ -133,12 +158,12 @@ def render_image(figure: Mapping, fmt: str) -> bytes:
     fig = go.Figure(figure)
     height = int(fig.layout.height or 450)
     try:
+        find_chromium()
         return pio.to_image(
             fig, format=fmt, width=1200, height=height, scale=2 if fmt == "png" else 1
         )
     except Exception as exc:  # kaleido raises several types; all mean "could not render"
         raise ImageExportUnavailable(
-            "The chart image could not be made: the server needs Chromium for image export "
-            "(on Debian: apt-get install chromium; or set BROWSER_PATH). "
-            f"The data table's CSV and Excel downloads still work. ({type(exc).__name__})"
+            f"The chart image could not be made: {NO_CHROMIUM}. The data table's CSV and Excel "
+            f"downloads still work. ({type(exc).__name__})"
         ) from exc

@@ -25,6 +25,8 @@ CHART_DOWNLOAD = "chart-download"
 CHART_FILENAME = "chart-filename"
 CHART_STATUS = "chart-status"
 
+BOARD_PACK_LINK = "board-pack-link"
+
 # Pages (the names used in ids, URLs' page keys and filter_options)
 OVERVIEW = "overview"
 INCIDENTS = "incidents"

@@ -243,3 +243,22 @@ def test_brw010_download_a_table_as_csv(live_server, page, tmp_path):
     download.save_as(path)
     frame = pd.read_csv(path, encoding="utf-8-sig")
     assert frame["Incidents"].tolist()[-1] == 60391
+
+
+def test_brw011_board_pack_button_downloads_the_current_view(live_server, page, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(f"{live_server}/?area=district:Harlow&to=2020-12&covid=exclude")
+    page.get_by_test_id("kpi-incidents").wait_for()
+    link = page.get_by_role("link", name="Board pack (PDF) for these filters")
+    page.wait_for_function(
+        "document.querySelector('.board-pack-link').getAttribute('href')"
+        ".includes('district:Harlow')"
+    )
+    with page.expect_download(timeout=120_000) as info:
+        link.click(modifiers=["Alt"])  # Alt+click: download the link rather than open it
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert download.suggested_filename.endswith("_12m-to-2020-12.pdf")
+    assert "Area: Harlow district" in PdfReader(path).pages[0].extract_text()

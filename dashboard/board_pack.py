@@ -1,0 +1,324 @@
+"""The board pack: every KPI page for one set of filters, as an A4 landscape PDF.
+
+The pack is built from the very components the pages show (each page's `build`), so its
+figures, summaries and tables are the dashboard's, not a second calculation. Charts are
+rendered by kaleido (Chromium) and laid out with ReportLab, chosen because it is pure Python,
+long maintained, and needs nothing beyond the Chromium that chart images already use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from plotly.utils import PlotlyJSONEncoder
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from dashboard.exports import LICENCE, NO_CHROMIUM, ImageExportUnavailable, find_chromium
+
+MAX_TABLE_ROWS = 24
+_render_lock = threading.Lock()  # kaleido's image server is one per process
+
+
+@dataclass
+class Block:
+    title: str
+    summary: str = ""
+    meta: str = ""
+    notes: list[str] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)  # {caption, columns, rows}
+    cards: list[dict] = field(default_factory=list)  # {title, value, lines, meta, source}
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Block]
+
+
+def _json(tree) -> object:
+    return json.loads(json.dumps(tree, cls=PlotlyJSONEncoder))
+
+
+def _children(node) -> list:
+    if isinstance(node, list):
+        return node
+    if isinstance(node, dict):
+        child = node.get("props", {}).get("children")
+        if child is None:
+            return []
+        return child if isinstance(child, list) else [child]
+    return []
+
+
+def _walk(node) -> Iterator[dict]:
+    if isinstance(node, dict):
+        yield node
+    for child in _children(node):
+        yield from _walk(child)
+
+
+def _text(node) -> str:
+    if isinstance(node, str):
+        return node
+    if isinstance(node, int | float):
+        return str(node)
+    return "".join(_text(c) for c in _children(node))
+
+
+def _classes(node: dict) -> set[str]:
+    return set(str(node.get("props", {}).get("className") or "").split())
+
+
+def _card(node: dict) -> dict:
+    card = {"title": "", "value": "", "lines": [], "meta": "", "source": ""}
+    for n in _walk(node):
+        cls = _classes(n)
+        if "kpi-title" in cls:
+            card["title"] = _text(n)
+        elif "kpi-value" in cls:
+            card["value"] = _text(n)
+        elif "kpi-line" in cls:
+            card["lines"].append(_text(n))
+        elif "kpi-meta" in cls:
+            card["meta"] = _text(n).replace("Area:", " · Area:")
+        elif "kpi-source" in cls:
+            card["source"] = _text(n)
+        elif "badge-illustrative" in cls or "badge-published" in cls:
+            card["lines"].append(f"[{_text(n)}]")
+    return card
+
+
+def blocks_of(tree) -> list[Block]:
+    """The chart blocks, KPI cards and tables of a page's content, in page order."""
+    tree = _json(tree)
+    blocks: list[Block] = []
+    cards = [_card(n) for n in _walk(tree) if "kpi-card" in _classes(n)]
+    if cards:
+        blocks.append(Block("Headline figures", cards=cards))
+    for node in _walk(tree):
+        if "chart-block" not in _classes(node):
+            continue
+        block = Block(title="")
+        for n in _walk(node):
+            cls, kind = _classes(n), n.get("type")
+            if kind == "H2" and not block.title:
+                block.title = _text(n)
+            elif "chart-summary" in cls:
+                block.summary = _text(n)
+            elif "chart-meta" in cls:
+                block.meta = _text(n)
+            elif "caveat" in cls or "chart-notes" in cls or "status-pill" in cls:
+                block.notes.append(_text(n))
+            elif kind == "Graph":
+                block.figures.append(n["props"]["figure"])
+            elif (
+                kind == "Store"
+                and isinstance(n["props"].get("id"), dict)
+                and (n["props"]["id"].get("type") == "table-data")
+            ):
+                block.tables.append(n["props"]["data"])
+        blocks.append(block)
+    return blocks
+
+
+def render_figures(figures: list[dict]) -> list[bytes]:
+    """PNG of each figure through one Chromium session (kaleido's sync server)."""
+    import kaleido
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    with _render_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            find_chromium()
+            kaleido.start_sync_server(silence_warnings=True)
+            try:
+                return [
+                    pio.to_image(
+                        go.Figure(f),
+                        format="png",
+                        width=1200,
+                        height=int(f.get("layout", {}).get("height") or 450),
+                        scale=1.5,
+                    )
+                    for f in figures
+                ]
+            finally:
+                kaleido.stop_sync_server(silence_warnings=True)
+        except Exception as exc:
+            raise ImageExportUnavailable(
+                f"The board pack's charts could not be drawn: {NO_CHROMIUM}. ({type(exc).__name__})"
+            ) from exc
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle(
+            "t", parent=base["Title"], fontSize=26, leading=32, alignment=0, spaceAfter=12
+        ),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=20, spaceAfter=8),
+        "h2": ParagraphStyle(
+            "h2", parent=base["Heading2"], fontSize=14, spaceBefore=6, spaceAfter=4
+        ),
+        "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=10, leading=13),
+        "small": ParagraphStyle(
+            "s",
+            parent=base["BodyText"],
+            fontSize=8,
+            leading=10,
+            textColor=colors.HexColor("#4a4a4a"),
+        ),
+        "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=7.5, leading=9),
+        "value": ParagraphStyle(
+            "v", parent=base["BodyText"], fontSize=20, leading=24, fontName="Helvetica-Bold"
+        ),
+    }
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(data: dict, styles, width: float) -> list:
+    rows = data["rows"]
+    note = ""
+    if len(rows) > MAX_TABLE_ROWS:
+        note = (
+            f"Showing the latest {MAX_TABLE_ROWS} of {len(rows)} rows; the full table is "
+            "in the dashboard and its CSV/Excel download."
+        )
+        rows = rows[-MAX_TABLE_ROWS:]
+    cell = styles["cell"]
+    body = [[Paragraph(f"<b>{_esc(c)}</b>", cell) for c in data["columns"]]]
+    body += [[Paragraph(_esc(str(v)), cell) for v in row] for row in rows]
+    table = Table(
+        body, colWidths=[width / len(data["columns"])] * len(data["columns"]), repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f3f4f6")]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    out = [Paragraph(_esc(data["caption"]), styles["small"]), table]
+    if note:
+        out.append(Paragraph(note, styles["small"]))
+    return out
+
+
+def build_pdf(
+    cover: dict[str, str],
+    sections: list[Section],
+    caveats: list[str],
+    methods: list[str],
+    render: Callable[[list[dict]], list[bytes]] = render_figures,
+) -> bytes:
+    """Lay out the cover, one section per page of the dashboard, caveats and methods."""
+    styles = _styles()
+    page_w = landscape(A4)[0]
+    width = page_w - 3 * cm
+    figures = [f for s in sections for b in s.blocks for f in b.figures]
+    images = iter(render(figures))
+    story: list = [Spacer(1, 2 * cm), Paragraph("ASB Oversight Board pack", styles["title"])]
+    for label, value in cover.items():
+        story.append(Paragraph(f"<b>{_esc(label)}:</b> {_esc(value)}", styles["body"]))
+    story += [Spacer(1, 0.6 * cm), Paragraph(_esc(LICENCE), styles["small"]), PageBreak()]
+    for section in sections:
+        story.append(Paragraph(_esc(section.title), styles["h1"]))
+        for block in section.blocks:
+            head = [Paragraph(_esc(block.title), styles["h2"])]
+            if block.summary:
+                head.append(Paragraph(_esc(block.summary), styles["body"]))
+            if block.cards:
+                cells = []
+                for card in block.cards:
+                    cells.append(
+                        [
+                            Paragraph(f"<b>{_esc(card['title'])}</b>", styles["body"]),
+                            Paragraph(_esc(card["value"]), styles["value"]),
+                            *[Paragraph(_esc(line), styles["cell"]) for line in card["lines"]],
+                            Paragraph(_esc(card["meta"]), styles["small"]),
+                            Paragraph(_esc(card["source"]), styles["small"]),
+                        ]
+                    )
+                grid = Table([cells], colWidths=[width / len(cells)] * len(cells))
+                grid.setStyle(
+                    TableStyle(
+                        [
+                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                            ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                            ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                        ]
+                    )
+                )
+                head.append(grid)
+            for figure in block.figures:
+                png = next(images)
+                fig_h = int(figure.get("layout", {}).get("height") or 450)
+                img_w = min(width, 24 * cm)
+                img_h = img_w * fig_h / 1200
+                head.append(Image(io.BytesIO(png), width=img_w, height=img_h))
+            if block.meta:
+                head.append(Paragraph(_esc(block.meta), styles["small"]))
+            story += [CondPageBreak(8 * cm), KeepTogether(head)]
+            for note in block.notes:
+                story.append(Paragraph(_esc(note), styles["small"]))
+            for data in block.tables[:1]:
+                story += [Spacer(1, 0.2 * cm), *_table(data, styles, width), Spacer(1, 0.3 * cm)]
+        story.append(PageBreak())
+    story.append(Paragraph("Caveats", styles["h1"]))
+    story += [Paragraph("• " + _esc(c), styles["body"]) for c in caveats]
+    story.append(Paragraph("Methods", styles["h1"]))
+    story += [Paragraph("• " + _esc(m), styles["body"]) for m in methods]
+
+    footer = f"ASB Oversight Board pack · {cover.get('Area', '')} · {cover.get('Period', '')}"
+
+    def number(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(1.5 * cm, 0.8 * cm, footer)
+        canvas.drawRightString(page_w - 1.5 * cm, 0.8 * cm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.2 * cm,
+        bottomMargin=1.5 * cm,
+        title="ASB Oversight Board pack",
+        author="ASB Oversight Dashboard",
+    )
+    doc.build(story, onFirstPage=number, onLaterPages=number)
+    return buffer.getvalue()
+
+
+def generated_at() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC")
