@@ -184,6 +184,23 @@ def graph_config(filename: str) -> dict:
     }
 
 
+def download_links(what: str, button_id: dict, formats: Sequence[tuple[str, str]]) -> list:
+    """'Download this table: CSV Excel': one link-styled button per format."""
+    return [
+        html.Span(f"Download this {what}: ", className="me-1"),
+        *[
+            dbc.Button(
+                label,
+                id={**button_id, "fmt": fmt},
+                size="sm",
+                color="link",
+                className="p-0 me-2 align-baseline",
+            )
+            for fmt, label in formats
+        ],
+    ]
+
+
 def table_key(caption: str) -> str:
     """A stable id for a table, from its caption (the same table keeps the same id)."""
     return "t" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:12]
@@ -214,17 +231,11 @@ def data_table(frame, caption: str, numeric: Sequence[str] = (), row_header: str
     key = table_key(caption)
     downloads = html.Div(
         [
-            html.Span("Download this table: ", className="me-1"),
-            *[
-                dbc.Button(
-                    label,
-                    id={"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key, "fmt": fmt},
-                    size="sm",
-                    color="link",
-                    className="p-0 me-2 align-baseline",
-                )
-                for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"))
-            ],
+            *download_links(
+                "table",
+                {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key},
+                (("csv", "CSV"), ("xlsx", "Excel")),
+            ),
             dcc.Store(
                 id={"type": ids.TABLE_DATA, "table": key},
                 data={"caption": caption, "columns": columns, "rows": cells_text},
@@ -253,17 +264,11 @@ def image_buttons(block_id: str, filename: str) -> html.Div:
     area, period and source, so the image stands alone in a board paper."""
     return html.Div(
         [
-            html.Span("Download this chart: ", className="me-1"),
-            *[
-                dbc.Button(
-                    label,
-                    id={"type": ids.CHART_IMAGE_BUTTON, "chart": block_id, "fmt": fmt},
-                    size="sm",
-                    color="link",
-                    className="p-0 me-2 align-baseline",
-                )
-                for fmt, label in (("png", "PNG"), ("svg", "SVG"))
-            ],
+            *download_links(
+                "chart",
+                {"type": ids.CHART_IMAGE_BUTTON, "chart": block_id},
+                (("png", "PNG"), ("svg", "SVG")),
+            ),
             dcc.Store(id={"type": ids.CHART_FILENAME, "chart": block_id}, data=filename),
             dcc.Download(id={"type": ids.CHART_DOWNLOAD, "chart": block_id}),
             dcc.Loading(

@@ -54,10 +54,9 @@ def default_db(default_db_url) -> Engine:
     return db.engine
 
 
-@pytest.fixture
-def geo_engine(tmp_path) -> Engine:
-    """A fresh database holding only the force's geography and population."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'geo.sqlite3'}")
+def geography_database(url: str) -> Engine:
+    """Migrate a new database and load only the force's geography and population."""
+    engine = make_engine(url)
     upgrade(engine)
     load_geography(
         engine,
@@ -66,6 +65,13 @@ def geo_engine(tmp_path) -> Engine:
         FORCE_NAME,
     )
     load_population(engine, DATA / "population" / "census_2011_lsoa.csv")
+    return engine
+
+
+@pytest.fixture
+def geo_engine(tmp_path) -> Engine:
+    """A fresh database holding only the force's geography and population."""
+    engine = geography_database(f"sqlite:///{tmp_path / 'geo.sqlite3'}")
     yield engine
     engine.dispose()
 

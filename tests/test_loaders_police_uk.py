@@ -10,13 +10,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from dashboard.bootstrap import DATA, FORCE_NAME
-from dashboard.database import make_engine, upgrade
+from dashboard.bootstrap import DATA
 from dashboard.loaders.errors import LoadRejected
-from dashboard.loaders.geography import load_geography
 from dashboard.loaders.police_uk import load_api_file, load_street_files
 from dashboard.models import Area, AreaClosure, AsbIncidentMonth, DataLoad
-from tests.conftest import table_counts
+from tests.conftest import geography_database, table_counts
 
 PUBLISHED_HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
@@ -58,14 +56,7 @@ def test_puk002_shipped_extract_equals_shared_files(geo_engine, shared_data, tmp
     load_street_files(geo_engine, shipped)
     from_extract = police_uk_by_local_authority(geo_engine)
     other = tmp_path / "other.sqlite3"
-    engine = make_engine(f"sqlite:///{other}")
-    upgrade(engine)
-    load_geography(
-        engine,
-        DATA / "geography" / "essex_geography.csv",
-        DATA / "geography" / "essex_lsoa.csv",
-        FORCE_NAME,
-    )
+    engine = geography_database(f"sqlite:///{other}")
     load_street_files(engine, sorted((shared_data / "police_uk_street" / "essex").glob("*.csv")))
     assert police_uk_by_local_authority(engine) == from_extract
 

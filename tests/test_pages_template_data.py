@@ -10,9 +10,9 @@ import pytest
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.bootstrap import DATA, FORCE_NAME
-from dashboard.database import db, make_engine, upgrade
-from dashboard.loaders.geography import load_geography, load_population
+from dashboard.database import db
 from dashboard.loaders.templates import load_template
+from tests.conftest import geography_database
 from tests.pages_payload import page_payload, texts, url_key
 
 with (DATA / "geography" / "essex_geography.csv").open(encoding="utf-8") as _f:
@@ -31,15 +31,7 @@ def _write(path, header, rows):
 def template_app(tmp_path_factory, default_db_url):
     tmp = tmp_path_factory.mktemp("templates")
     url = f"sqlite:///{tmp / 'force.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    load_geography(
-        engine,
-        DATA / "geography" / "essex_geography.csv",
-        DATA / "geography" / "essex_lsoa.csv",
-        FORCE_NAME,
-    )
-    load_population(engine, DATA / "population" / "census_2011_lsoa.csv")
+    engine = geography_database(url)
     rng = np.random.default_rng(1)
     rows = []
     for i in range(48):  # April 2019 to March 2023
