@@ -15,6 +15,7 @@ from callbacks.common import (
     last_march_year,
     month_of,
     register_page,
+    source_data_to,
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
@@ -84,6 +85,7 @@ def annual_block(area, filters: Filters, end: dt.date):
         export_name("asb-attended", area, "12m-to-march"),
         area.kind != "force",
         extra=[html.P(THRIVE, className="chart-notes")],
+        data_to=source_data_to("force"),
     )
 
 
@@ -135,6 +137,7 @@ def district_block(force, area, end: dt.date, filters: Filters):
         f"Source: {INCIDENT_SOURCE}",
         export_name("asb-attended-by-district", force, f"12m-to-{end:%Y-%m}"),
         True,
+        data_to=source_data_to("force"),
     )
 
 
@@ -188,6 +191,7 @@ def spc_block(area, end: dt.date, filters: Filters):
         extra=[html.Ul([html.Li(w) for w in result.warnings], className="chart-notes")]
         if result.warnings
         else [],
+        data_to=source_data_to("force"),
     )
 
 

@@ -11,7 +11,7 @@ from dash import Dash, Input, Output, html
 from dashboard import ids
 from dashboard.components import data_to_line
 from dashboard.filter_options import FilterChoices, filters_from_params
-from dashboard.loaders.published import CONFIDENCE
+from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.periods import month_label
 from dashboard.urlstate import Filters
 from queries.areas import AreaRecord, area_by_selector, filter_areas
@@ -75,6 +75,19 @@ def data_to() -> html.P:
             )
         )
     return data_to_line(items)
+
+
+def source_data_to(source: str) -> str:
+    """The month a chart's source runs to, so an exported chart says how current it is."""
+    ends = {
+        "force": lambda: (month_range("force") or (None, None))[1],
+        "police_uk": lambda: (month_range("police_uk") or (None, None))[1],
+        "confidence": lambda: survey_data_to(CONFIDENCE),
+        "csew": lambda: survey_data_to(CSEW),
+        "msg": msg_data_to,
+    }
+    end = ends[source]()
+    return month_label(end) if end else "no data loaded"
 
 
 def no_data_notice() -> dbc.Alert:

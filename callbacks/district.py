@@ -16,6 +16,7 @@ from callbacks.common import (
     export_name,
     month_of,
     register_page,
+    source_data_to,
 )
 from callbacks.overview import attendance_card, incidents_card
 from dashboard import figures, ids
@@ -87,6 +88,7 @@ def rank_block(force, area, end: dt.date, filters: Filters):
         f"Source: {INCIDENT_SOURCE}; ONS 2011 Census",
         export_name("asb-rate-by-district", area, f"12m-to-{end:%Y-%m}"),
         True,
+        data_to=source_data_to("force"),
     )
 
 
@@ -145,6 +147,7 @@ def trend_block(force, area, end: dt.date, filters: Filters):
         f"Source: {INCIDENT_SOURCE}; ONS 2011 Census",
         export_name("asb-rate-trend", area, f"to-{end:%Y-%m}"),
         True,
+        data_to=source_data_to("force"),
     )
 
 
@@ -224,6 +227,7 @@ def map_block(area):
             html.H3("Top hot spots", className="h5 mt-3"),
             table,
         ],
+        data_to=source_data_to("police_uk"),
     )
 
 

@@ -16,6 +16,7 @@ from callbacks.common import (
     last_march_year,
     month_of,
     register_page,
+    source_data_to,
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
@@ -135,6 +136,7 @@ def trend_block(area, filters: Filters, end: dt.date, frame: pd.DataFrame, illus
                 [html.Summary("Events marked on the chart"), event_list], className="chart-table"
             )
         ],
+        data_to=source_data_to("force"),
     )
 
 
@@ -244,6 +246,7 @@ def category_block(area, filters: Filters, end: dt.date):
         export_name("asb-category-split", area, "12m-to-march"),
         True,
         extra=[dbc.Alert(PERSONAL_CAVEAT, color="secondary", className="caveat")],
+        data_to=source_data_to("force"),
     )
 
 
@@ -332,6 +335,7 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
         export_name("asb-incidents-spc", area, f"to-{months[-1]:%Y-%m}"),
         illustrative,
         extra=[html.Ul([html.Li(n) for n in notes], className="chart-notes")],
+        data_to=source_data_to("force"),
     )
 
 
@@ -415,6 +419,7 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
         export_name("asb-incidents-forecast", area, f"from-{months[-1]:%Y-%m}"),
         illustrative,
         extra=[html.P(f"Model: {description}.", className="chart-notes")],
+        data_to=source_data_to("force"),
     )
 
 

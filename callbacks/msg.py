@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from dash import Dash, html
 
-from callbacks.common import areas_for, export_name, month_of, register_page
+from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
 from dashboard import figures, ids
 from dashboard import formatting as fmt
 from dashboard.components import chart_block, data_table
@@ -83,6 +83,7 @@ def rates_block(force, history: pd.DataFrame, illustrative: bool):
         export_name("asb-rate-msg", force, "12m-to-march"),
         illustrative,
         extra=[notes],
+        data_to=source_data_to("msg"),
     )
 
 
@@ -130,6 +131,7 @@ def rank_block(force, history: pd.DataFrame, illustrative: bool):
         f"Period: 12 months to March · Area: {force.label} · Source: {SOURCE}",
         export_name("asb-msg-position", force, "12m-to-march"),
         illustrative,
+        data_to=source_data_to("msg"),
     )
 
 
@@ -198,6 +200,7 @@ def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
         f"Period: {_period_label(period_end)} · Area: {force.label} and its MSG · Source: {SOURCE}",
         export_name("asb-msg-funnel", force, f"12m-to-{period_end:%Y-%m}"),
         illustrative,
+        data_to=source_data_to("msg"),
     )
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, html
 
-from callbacks.common import areas_for, export_name, month_of, register_page
+from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
 from dashboard import figures, ids
 from dashboard import formatting as fmt
 from dashboard.components import chart_block, data_table
@@ -158,6 +158,7 @@ def csew_block(force, end):
         f"{force.label} (CSEW is reported by force) · Source: {CSEW} via iQuanta",
         export_name("csew-asb-perception", force, f"to-{end:%Y-%m}"),
         extra=[html.H3("The report's tables", className="h5 mt-3"), *_report_tables(csew, end)],
+        data_to=source_data_to("csew"),
     )
 
 
@@ -226,6 +227,7 @@ def confidence_block(area, force, end):
         ),
         f"Period: to {month_label(end)} · Area: {shown_for.label} · Source: {CONFIDENCE}",
         export_name("confidence-dealing-with-asb", shown_for, f"to-{end:%Y-%m}"),
+        data_to=source_data_to("confidence"),
     )
 
 
@@ -291,6 +293,7 @@ def victims_block(force):
         table,
         f"Period: as stated · Area: {force.label} · Source: {CONFIDENCE}",
         export_name("victims-vs-non-victims", force, "q4-2019-20"),
+        data_to=source_data_to("confidence"),
     )
 
 

@@ -7,7 +7,14 @@ import datetime as dt
 import pandas as pd
 from dash import Dash, html
 
-from callbacks.common import INCIDENT_SOURCE, areas_for, export_name, month_of, register_page
+from callbacks.common import (
+    INCIDENT_SOURCE,
+    areas_for,
+    export_name,
+    month_of,
+    register_page,
+    source_data_to,
+)
 from dashboard import figures, ids
 from dashboard import formatting as fmt
 from dashboard.components import chart_block, data_table
@@ -142,6 +149,8 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
     return actual, None, verdicts, "% agree", CONFIDENCE
 
 
+# Which source each target measure is drawn from, for its chart's "Data to" date.
+TARGET_SOURCES = {"asb_incidents": "force", "confidence_dealing_with_asb": "confidence"}
 HANDLERS = {"asb_incidents": incidents_status, "confidence_dealing_with_asb": confidence_status}
 
 
@@ -220,6 +229,7 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
         export_name(f"target-{target.measure}", area, f"to-{end:%Y-%m}"),
         target.measure == "asb_incidents",
         extra=[status, *header],
+        data_to=source_data_to(TARGET_SOURCES.get(target.measure, "force")),
     )
 
 

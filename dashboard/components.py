@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.figures import stamp_data_to
 from dashboard.urlstate import Filters
 
 ILLUSTRATIVE_TEXT = (
@@ -290,8 +291,16 @@ def chart_block(
     filename: str,
     illustrative: bool = False,
     extra: Sequence[object] = (),
+    *,
+    data_to: str,
 ) -> html.Section:
-    """A chart with its text summary, period/area/source line and its data as a table."""
+    """A chart with its text summary, period/area/source line and its data as a table.
+
+    `data_to` (the month the chart's source runs to) goes on the meta line and into the
+    figure's own source note, so an exported image stands alone in a paper.
+    """
+    figure = stamp_data_to(figure, data_to)
+    meta = f"{meta} · Data to: {data_to}"
     return html.Section(
         [
             html.H2(title, className="h4 chart-title"),

@@ -71,8 +71,23 @@ def finish(
         showarrow=False,
         xanchor="left",
         yanchor="top",
+        align="left",
         font={"size": 11, "color": GREY},
     )
+    return fig
+
+
+def stamp_data_to(fig: go.Figure, data_to: str) -> go.Figure:
+    """Add "Data to <month>" under the source note, growing the bottom margin to fit it."""
+    if not isinstance(fig, go.Figure):
+        return fig
+    notes = [a for a in fig.layout.annotations if str(a.text or "").startswith("Source: ")]
+    if not notes or "Data to " in notes[-1].text:
+        return fig
+    notes[-1].text = f"{notes[-1].text}<br>Data to {data_to}"
+    extra = 16
+    fig.layout.margin.b = (fig.layout.margin.b or 0) + extra
+    fig.layout.height = (fig.layout.height or 450) + extra
     return fig
 
 
@@ -360,6 +375,9 @@ def attendance_chart(
             "overlaying": "y",
             "side": "right",
             "range": [0, 100],
+            "tickmode": "linear",
+            "dtick": 25,
+            "ticksuffix": "%",
             "showgrid": False,
         },
     )

@@ -186,6 +186,7 @@ def test_exp005_chart_image_stands_alone(client, fmt):
             "Essex Police (force)",
             "12 months to March",
             "Source:",
+            "Data to March 2021",
         ):
             assert words in text, words
 

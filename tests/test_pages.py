@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dashboard import ids
@@ -140,11 +142,16 @@ def test_pg011_every_chart_states_period_area_source_and_exports(client, page):
     area = "district:Harlow" if page == ids.DISTRICT else "force"
     text, figs, _ = render(client, page, area=area)
     assert figs
+    data_to_line = text.split("Data to: ", 1)[1][:200]
     for graph_id, fig in figs.items():
         annotations = " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
         assert "Source:" in annotations, graph_id
+        # The image says how current its source is: one of the page's "Data to" dates.
+        stamped = re.search(r"Data to ([A-Z][a-z]+ \d{4})", annotations)
+        assert stamped and stamped.group(1) in data_to_line, (graph_id, annotations)
         assert fig["layout"]["title"]["text"], graph_id
     assert text.count("Period:") >= len(figs)
+    assert text.count("Data to: ") >= len(figs)
     assert text.count("Data table:") >= len(figs)
 
 
