@@ -1,21 +1,39 @@
-"""The board pack route: the current filters, every KPI page, one PDF."""
+"""The board pack: every KPI page for the current filters, as a PDF or PowerPoint.
+
+The page's buttons start a background job (dashboard.jobs) and poll its progress, so the
+request returns at once and other users are not held up; the finished file arrives as a
+download. `GET /board-pack.pdf?<filters>` builds the PDF synchronously for scripts.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from urllib.parse import parse_qsl
 
-from dash import MATCH, Dash, Input, Output
-from flask import Response, request
+import dash_bootstrap_components as dbc
+from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from flask import Response, abort, current_app, request
 
 from callbacks import attendance, district, incidents, msg, overview, perception, targets
 from callbacks.common import covid_text, data_to, month_of, slug
 from callbacks.methods import CAVEATS, METHODS
-from dashboard import board_pack, ids
+from dashboard import board_pack, board_slides, ids
+from dashboard.components import board_pack_progress
 from dashboard.exports import ImageExportUnavailable
 from dashboard.filter_options import filters_from_params
+from dashboard.jobs import overdue, run_in_background
 from dashboard.periods import period_label
 from dashboard.urlstate import Filters
 from queries.areas import area_by_selector
+from queries.export_jobs import (
+    create_job,
+    fail_job,
+    finish_job,
+    job_file,
+    job_status,
+    report_progress,
+)
 
 log = logging.getLogger(__name__)
 PAGES = [
@@ -27,16 +45,30 @@ PAGES = [
     ("Plan targets", ids.TARGETS, targets.build),
     ("District view", ids.DISTRICT, district.build),
 ]
+FORMATS = {
+    "pdf": ("PDF", "application/pdf"),
+    "pptx": (
+        "PowerPoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+}
+Progress = Callable[[int, int, str], None]
 
 
-def sections_for(params: dict) -> tuple[Filters, dict[str, str], list[board_pack.Section]]:
+def _quiet(_step: int, _steps: int, _message: str) -> None:
+    return None
+
+
+def sections_for(
+    params: dict, progress: Progress = _quiet
+) -> tuple[Filters, dict[str, str], list[board_pack.Section]]:
     """The cover facts and each page's content for the filters in `params`."""
     filters, messages, _ = filters_from_params(params, ids.OVERVIEW)
     area = area_by_selector(filters.area)
+    pages = [p for p in PAGES if p[1] != ids.DISTRICT or area.kind == "district"]
     sections = []
-    for title, page, build in PAGES:
-        if page == ids.DISTRICT and area.kind != "district":
-            continue
+    for number, (title, page, build) in enumerate(pages, start=1):
+        progress(number - 1, len(pages) + 1, f"Gathering page {number} of {len(pages)}: {title}")
         page_filters, _, choices = filters_from_params(
             {"area": filters.area, "to": filters.to, "covid": filters.covid}, page
         )
@@ -57,10 +89,43 @@ def sections_for(params: dict) -> tuple[Filters, dict[str, str], list[board_pack
     return filters, cover, sections
 
 
+def make_pack(params: dict, fmt: str, progress: Progress = _quiet) -> tuple[str, bytes]:
+    """(file name, content) of the board pack for `params` as "pdf" or "pptx"."""
+    filters, cover, sections = sections_for(params, progress)
+    pages = len(sections)
+    figures = sum(len(b.figures) for s in sections for b in s.blocks)
+    steps = pages + figures + 1
+
+    def render(figs: list[dict]) -> list[bytes]:
+        def drawn(done: int, total: int) -> None:
+            progress(pages + done, steps, f"Drawing chart {done} of {total}")
+
+        progress(pages, steps, f"Drawing chart 1 of {len(figs)}")
+        return board_pack.render_figures(figs, drawn)
+
+    if fmt == "pptx":
+        content = board_slides.build_pptx(cover, sections, CAVEATS, render)
+    else:
+        content = board_pack.build_pdf(cover, sections, CAVEATS, METHODS, render)
+    progress(steps, steps, "Finishing the document")
+    # The file name is built from validated filters, never the raw query text.
+    name = f"asb-board-pack_{slug(cover['Area'])}_12m-to-{filters.to}.{fmt}"
+    return name, content
+
+
+def failure_message(exc: Exception) -> str:
+    if isinstance(exc, ImageExportUnavailable):
+        return str(exc)
+    return (
+        "The board pack could not be made because of an unexpected error (it has been logged). "
+        "Try again; the chart and table downloads on each page still work."
+    )
+
+
 def board_pack_pdf() -> Response:
-    filters, cover, sections = sections_for(request.args.to_dict())
+    """Synchronous PDF for scripts and links: GET /board-pack.pdf?area=...&to=..."""
     try:
-        pdf = board_pack.build_pdf(cover, sections, CAVEATS, METHODS)
+        name, pdf = make_pack(request.args.to_dict(), "pdf")
     except ImageExportUnavailable as exc:
         log.warning("Board pack failed: %s", exc.__cause__)
         back = "/?" + request.query_string.decode() if request.query_string else "/"
@@ -70,25 +135,103 @@ def board_pack_pdf() -> Response:
             f"<p><a href='{back}'>Back to the dashboard</a></p></html>"
         )
         return Response(body, status=503, mimetype="text/html")
-    name = (
-        "asb-board-pack_"
-        + slug(cover["Area"])
-        + "_12m-to-"
-        + filters.to  # validated: never the raw query text
-        + ".pdf"
-    )
+    return _attachment(name, pdf, "pdf")
+
+
+def _attachment(name: str, content: bytes, fmt: str) -> Response:
     return Response(
-        pdf,
-        mimetype="application/pdf",
+        content,
+        mimetype=FORMATS[fmt][1],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
+def finished_file(job_id: str) -> Response:
+    """A finished job's file again (the page links to it in case the download was blocked)."""
+    found = job_file(job_id)
+    if found is None:
+        abort(404)
+    name, content = found
+    return _attachment(name, content, name.rsplit(".", 1)[-1])
+
+
+def start_job(clicks: list, query: str | None, current: str | None):
+    if not ctx.triggered_id or not any(clicks or []):
+        return no_update, no_update, no_update
+    if current:
+        running = job_status(current)
+        timeout = current_app.config["ASB_EXPORT_TIMEOUT"]
+        if running and running.status in ("queued", "running") and not overdue(running, timeout):
+            return no_update, no_update, no_update  # one pack at a time per page
+    fmt = ctx.triggered_id["fmt"]
+    params = dict(parse_qsl((query or "").lstrip("?")))
+    job_id = create_job(f"board_pack_{fmt}", query or "")
+
+    def work() -> None:
+        def progress(step: int, steps: int, message: str) -> None:
+            report_progress(job_id, step, steps, message)
+
+        name, content = make_pack(params, fmt, progress)
+        finish_job(job_id, name, content)
+
+    run_in_background(current_app._get_current_object(), job_id, work, failure_message)
+    label = FORMATS[fmt][0]
+    return job_id, False, board_pack_progress(0, 1, f"Starting the board pack ({label})…")
+
+
+def poll_job(_n: int, job_id: str | None):
+    """Progress while the job runs; then the download, or a clear message."""
+    if not job_id:
+        return no_update, no_update, True
+    job = job_status(job_id)
+    if job is None:
+        lost = "The board pack job was not found (it may have expired). Please start it again."
+        return no_update, dbc.Alert(lost, color="warning", className="py-2"), True
+    timeout = current_app.config["ASB_EXPORT_TIMEOUT"]
+    if overdue(job, timeout):
+        fail_job(
+            job_id,
+            f"The board pack took longer than {timeout} seconds without progress, so it was "
+            "stopped. Please try again; if it keeps happening, tell the dashboard's administrator.",
+        )
+        job = job_status(job_id)
+    if job.status == "failed":
+        return no_update, dbc.Alert(job.message, color="danger", className="py-2"), True
+    if job.status == "done":
+        found = job_file(job_id)
+        if found is None:
+            return no_update, dbc.Alert("The finished file has expired.", color="warning"), True
+        name, content = found
+        done = html.P(
+            [
+                f"Board pack ready: {name} ({job.size / 1_000_000:.1f} MB). ",
+                html.A("Download it again", href=f"board-pack/file/{job_id}"),
+            ],
+            className="small mb-0",
+        )
+        return dcc.send_bytes(content, name), done, True
+    return no_update, board_pack_progress(job.step, job.steps, job.message), False
+
+
 def register(app: Dash) -> None:
     app.server.add_url_rule("/board-pack.pdf", "board_pack", board_pack_pdf)
-    # Keep each page's "Board pack" link on the page's current filters.
-    app.clientside_callback(
-        "function(search) { return 'board-pack.pdf' + (search || ''); }",
-        Output({"type": ids.BOARD_PACK_LINK, "page": MATCH}, "href"),
-        Input({"type": ids.URL_SYNC, "page": MATCH}, "data"),
-    )
+    app.server.add_url_rule("/board-pack/file/<job_id>", "board_pack_file", finished_file)
+    page = MATCH
+    app.callback(
+        Output({"type": ids.BOARD_PACK_JOB, "page": page}, "data"),
+        Output({"type": ids.BOARD_PACK_POLL, "page": page}, "disabled"),
+        Output({"type": ids.BOARD_PACK_STATUS, "page": page}, "children"),
+        Input({"type": ids.BOARD_PACK_BUTTON, "page": page, "fmt": "pdf"}, "n_clicks"),
+        Input({"type": ids.BOARD_PACK_BUTTON, "page": page, "fmt": "pptx"}, "n_clicks"),
+        State({"type": ids.URL_SYNC, "page": page}, "data"),
+        State({"type": ids.BOARD_PACK_JOB, "page": page}, "data"),
+        prevent_initial_call=True,
+    )(lambda pdf, pptx, query, current: start_job([pdf, pptx], query, current))
+    app.callback(
+        Output({"type": ids.BOARD_PACK_DOWNLOAD, "page": page}, "data"),
+        Output({"type": ids.BOARD_PACK_STATUS, "page": page}, "children", allow_duplicate=True),
+        Output({"type": ids.BOARD_PACK_POLL, "page": page}, "disabled", allow_duplicate=True),
+        Input({"type": ids.BOARD_PACK_POLL, "page": page}, "n_intervals"),
+        State({"type": ids.BOARD_PACK_JOB, "page": page}, "data"),
+        prevent_initial_call=True,
+    )(poll_job)

@@ -12,7 +12,7 @@ from dashboard import ids
 from dashboard.components import data_to_line
 from dashboard.filter_options import FilterChoices, filters_from_params
 from dashboard.loaders.published import CONFIDENCE, CSEW
-from dashboard.periods import month_label
+from dashboard.periods import month_label, period_label
 from dashboard.urlstate import Filters
 from queries.areas import AreaRecord, area_by_selector, filter_areas
 from queries.incidents import month_range
@@ -90,6 +90,19 @@ def source_data_to(source: str) -> str:
     return month_label(end) if end else "no data loaded"
 
 
+def printed_filters(filters: Filters) -> html.P:
+    """The filters in words, shown only on paper (the filter bar is not printed)."""
+    area = area_by_selector(filters.area)
+    label = area.label if area else filters.area
+    return html.P(
+        [
+            html.Strong("Showing: "),
+            f"{label} · {period_label(month_of(filters.to))} · {covid_text(filters)}",
+        ],
+        className="print-only",
+    )
+
+
 def no_data_notice() -> dbc.Alert:
     return dbc.Alert(
         "No incident data is loaded yet. Load data with `asb-dashboard load ...` or "
@@ -113,7 +126,12 @@ def register_page(
         if not choices.areas or month_range("force") is None:
             return [no_data_notice()], filters.query_string()
         warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
-        return [*warnings, data_to(), *build(filters, choices)], filters.query_string()
+        return [
+            *warnings,
+            printed_filters(filters),
+            data_to(),
+            *build(filters, choices),
+        ], filters.query_string()
 
     app.callback(
         Output(ids.content_id(page), "children"),

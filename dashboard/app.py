@@ -155,7 +155,12 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         log.warning("SECRET_KEY is not set: using an insecure development key")
 
     server = Flask(__name__)
-    server.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=50 * 1024 * 1024)
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        ASB_EXPORT_TIMEOUT=settings.export_timeout,
+        ASB_EXPORT_WORKERS=settings.export_workers,
+    )
     if not settings.database_url:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
     db.configure(settings.resolved_database_url)

@@ -142,8 +142,13 @@ def blocks_of(tree) -> list[Block]:
     return blocks
 
 
-def render_figures(figures: list[dict]) -> list[bytes]:
-    """PNG of each figure through one Chromium session (kaleido's sync server)."""
+def render_figures(
+    figures: list[dict], progress: Callable[[int, int], None] | None = None
+) -> list[bytes]:
+    """PNG of each figure through one Chromium session (kaleido's sync server).
+
+    `progress(done, total)` is called after each chart, for the page's progress bar.
+    """
     import kaleido
     import plotly.graph_objects as go
     import plotly.io as pio
@@ -154,16 +159,20 @@ def render_figures(figures: list[dict]) -> list[bytes]:
             find_chromium()
             kaleido.start_sync_server(silence_warnings=True)
             try:
-                return [
-                    pio.to_image(
-                        go.Figure(f),
-                        format="png",
-                        width=1200,
-                        height=int(f.get("layout", {}).get("height") or 450),
-                        scale=1.5,
+                images = []
+                for f in figures:
+                    images.append(
+                        pio.to_image(
+                            go.Figure(f),
+                            format="png",
+                            width=1200,
+                            height=int(f.get("layout", {}).get("height") or 450),
+                            scale=1.5,
+                        )
                     )
-                    for f in figures
-                ]
+                    if progress:
+                        progress(len(images), len(figures))
+                return images
             finally:
                 kaleido.stop_sync_server(silence_warnings=True)
         except Exception as exc:

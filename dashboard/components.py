@@ -332,6 +332,58 @@ def page_intro(title: str, lead: str) -> list:
     return [html.H1(title), html.P(lead, className="lead")]
 
 
+def board_pack_controls(page: str) -> html.Div:
+    """Buttons that build every page for the current filters as one document, in the background.
+
+    A status line (announced to screen readers) shows progress, then the download or a clear
+    message if it failed; the page stays usable meanwhile.
+    """
+    key = {"page": page}
+    buttons = [
+        html.Button(
+            label,
+            id={"type": ids.BOARD_PACK_BUTTON, **key, "fmt": fmt},
+            className="btn btn-outline-primary btn-sm me-2",
+            type="button",
+        )
+        for fmt, label in (
+            ("pdf", "Board pack (PDF)"),
+            ("pptx", "Board pack as slides (PowerPoint)"),
+        )
+    ]
+    return html.Div(
+        [
+            *buttons,
+            html.Span(
+                "every page for these filters in one document; takes about 20 seconds",
+                className="text-muted small",
+            ),
+            html.Div(
+                id={"type": ids.BOARD_PACK_STATUS, **key},
+                role="status",
+                className="board-pack-status",
+            ),
+            dcc.Store(id={"type": ids.BOARD_PACK_JOB, **key}),
+            dcc.Interval(id={"type": ids.BOARD_PACK_POLL, **key}, interval=1000, disabled=True),
+            dcc.Download(id={"type": ids.BOARD_PACK_DOWNLOAD, **key}),
+        ],
+        className="board-pack mb-2",
+    )
+
+
+def board_pack_progress(step: int, steps: int, message: str) -> list:
+    """A labelled progress bar and the step in words."""
+    return [
+        html.Span(message, className="me-2 small"),
+        html.Progress(
+            value=str(step),
+            max=str(max(steps, 1)),
+            className="board-pack-progress",
+            **{"aria-label": "Board pack progress"},
+        ),
+    ]
+
+
 def standard_page(
     page: str,
     title: str,
@@ -347,21 +399,7 @@ def standard_page(
         [
             url_sync(page),
             *page_intro(title, lead),
-            html.P(
-                [
-                    html.A(
-                        "Board pack (PDF) for these filters",
-                        id={"type": ids.BOARD_PACK_LINK, "page": page},
-                        href="board-pack.pdf" + filters.query_string(),
-                        className="board-pack-link",
-                    ),
-                    html.Span(
-                        " · every page in one A4 document; takes about 20 seconds",
-                        className="text-muted",
-                    ),
-                ],
-                className="mb-2",
-            ),
+            board_pack_controls(page),
             filter_bar(
                 page, filters, choices.areas, choices.months, messages, extra_controls, area_label
             ),

@@ -25,7 +25,13 @@ CHART_DOWNLOAD = "chart-download"
 CHART_FILENAME = "chart-filename"
 CHART_STATUS = "chart-status"
 
-BOARD_PACK_LINK = "board-pack-link"
+# The board pack, built in the background, keyed by page ({"type": ..., "page": page});
+# its buttons add "fmt": "pdf" | "pptx".
+BOARD_PACK_BUTTON = "board-pack-button"
+BOARD_PACK_JOB = "board-pack-job"
+BOARD_PACK_POLL = "board-pack-poll"
+BOARD_PACK_STATUS = "board-pack-status"
+BOARD_PACK_DOWNLOAD = "board-pack-download"
 
 # Pages (the names used in ids, URLs' page keys and filter_options)
 OVERVIEW = "overview"

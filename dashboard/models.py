@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -210,3 +211,26 @@ class DataLoad(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     command: Mapped[str] = mapped_column(String(500))
+
+
+class ExportJob(Base):
+    """A board pack being built in the background; the row is shared by every worker and host.
+
+    Progress and the finished file live in the database (not process memory or a per-process
+    cache), so whichever worker answers the browser's next poll can report on it.
+    """
+
+    __tablename__ = "export_job"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    query: Mapped[str] = mapped_column(String(500))
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    steps: Mapped[int] = mapped_column(Integer, default=1)
+    message: Mapped[str] = mapped_column(Text, default="")
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

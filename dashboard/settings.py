@@ -31,6 +31,8 @@ class Settings:
     auto_init: bool = field(default=True, metadata={"env": "ASB_AUTO_INIT"})
     demo: bool = field(default=False, metadata={"env": "ASB_DEMO"})
     log_level: str = field(default="INFO", metadata={"env": "LOG_LEVEL"})
+    export_timeout: int = field(default=180, metadata={"env": "ASB_EXPORT_TIMEOUT"})
+    export_workers: int = field(default=1, metadata={"env": "ASB_EXPORT_WORKERS"})
 
     @classmethod
     def from_env(cls, overrides: dict | None = None, environ=os.environ) -> Settings:

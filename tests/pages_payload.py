@@ -90,3 +90,49 @@ def table_stores(component) -> list[dict]:
             found.append({"id": props["id"], "data": props["data"]})
         found += table_stores(props.get("children"))
     return found
+
+
+def callback_payload(
+    app,
+    output_type: str,
+    match: dict,
+    inputs: list[tuple[dict | str, str, object]],
+    state: list[tuple[dict | str, str, object]] = (),
+    changed: tuple[dict | str, str] | None = None,
+) -> dict:
+    """The request the browser sends for the (pattern-matching) callback whose first output is
+    `output_type`, with MATCH wildcards filled from `match`: taken from the app's own callback
+    map, so it is exactly what Dash expects (including allow_duplicate's @-suffixes)."""
+    key = next(
+        k
+        for k in app.callback_map
+        if k.startswith('..{"')
+        and json.loads(k[2:].split("}.", 1)[0] + "}").get("type") == output_type
+    )
+    outputs = []
+    for part in key.strip(".").split("..."):
+        id_text, prop = part.rsplit(".", 1)
+        spec = json.loads(id_text)
+        outputs.append(
+            {
+                "id": {k: match.get(k, v) if v == ["MATCH"] else v for k, v in spec.items()},
+                "property": prop,
+            }
+        )
+
+    def item(spec, prop, value):
+        return {"id": spec, "property": prop, "value": value}
+
+    first = changed or inputs[0][:2]
+    first_id = (
+        first[0]
+        if isinstance(first[0], str)
+        else json.dumps(first[0], separators=(",", ":"), sort_keys=True)
+    )
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [item(*i) for i in inputs],
+        "state": [item(*s) for s in state],
+        "changedPropIds": [f"{first_id}.{first[1]}"],
+    }

@@ -250,15 +250,59 @@ def test_brw011_board_pack_button_downloads_the_current_view(live_server, page, 
 
     page.goto(f"{live_server}/?area=district:Harlow&to=2020-12&covid=exclude")
     page.get_by_test_id("kpi-incidents").wait_for()
-    link = page.get_by_role("link", name="Board pack (PDF) for these filters")
-    page.wait_for_function(
-        "document.querySelector('.board-pack-link').getAttribute('href')"
-        ".includes('district:Harlow')"
-    )
     with page.expect_download(timeout=120_000) as info:
-        link.click(modifiers=["Alt"])  # Alt+click: download the link rather than open it
+        page.get_by_role("button", name="Board pack (PDF)").click()
+        # progress is shown in a live region while the pack is built in the background
+        status = page.get_by_role("status").filter(has=page.locator("progress"))
+        status.wait_for(timeout=20_000)
+        shot(page, "board-pack-progress")
     download = info.value
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert download.suggested_filename.endswith("_12m-to-2020-12.pdf")
     assert "Area: Harlow district" in PdfReader(path).pages[0].extract_text()
+    page.get_by_text("Board pack ready").wait_for()
+    assert page.get_by_role("link", name="Download it again").is_visible()
+
+
+def test_brw012_print_stylesheet_gives_a_clean_page(live_server, page, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(f"{live_server}/attendance?area=district:Colchester&to=2021-03&covid=include")
+    page.locator(".chart-block").first.wait_for()
+    page.wait_for_timeout(500)  # let the charts draw
+    page.emulate_media(media="print")
+    # The controls go; the filters appear in words; every data table is opened.
+    assert not page.locator(".app-navbar").is_visible()
+    assert not page.locator(".filter-bar").is_visible()
+    assert not page.get_by_role("button", name="Board pack (PDF)").is_visible()
+    assert not page.locator(".chart-downloads").first.is_visible()
+    showing = page.locator(".print-only")
+    assert showing.is_visible()
+    assert "Colchester district · 12 months to March 2021 · including Covid breaches" in (
+        showing.inner_text()
+    )
+    page.wait_for_function(
+        "[...document.querySelectorAll('details.chart-table')].every(d => d.open)"
+    )
+    page.wait_for_function(
+        "[...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout.width <= 1000)"
+    )
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.js-plotly-plot')]"
+        ".map(g => g._fullLayout.width))"
+    )
+    assert widest <= 1000  # charts sized to the printed page
+    shot(page, "print-attendance")
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    reader = PdfReader(pdf)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Showing: Colchester district" in text
+    assert "Board pack (PDF)" not in text and "Download this table" not in text
+    box = reader.pages[0].mediabox
+    assert float(box.width) > float(box.height)  # A4 landscape
+    page.emulate_media(media="screen")
+    page.wait_for_function(
+        "[...document.querySelectorAll('details.chart-table')].every(d => !d.open)"
+    )
