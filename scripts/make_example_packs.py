@@ -11,13 +11,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from callbacks.board_pack import make_pack  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 
 EXAMPLES = ROOT / "docs" / "examples"
+FORCE_PACK = "board-pack-force-12m-to-2021-03"
 PACKS = {
     "board-pack-force-12m-to-2021-03": "area=force&to=2021-03&covid=include",
     "board-pack-colchester-12m-to-2021-03": "area=district:Colchester&to=2021-03&covid=include",
@@ -51,6 +54,12 @@ def main() -> None:
                     check=True,
                 )
             print(f"wrote {pdf}")
+        # The same force pack as slides.
+        with app.server.app_context():
+            _, slides = make_pack(dict(parse_qsl(PACKS[FORCE_PACK])), "pptx")
+        pptx = EXAMPLES / f"{FORCE_PACK}.pptx"
+        pptx.write_bytes(slides)
+        print(f"wrote {pptx}")
 
 
 if __name__ == "__main__":
