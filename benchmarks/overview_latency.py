@@ -91,8 +91,12 @@ def main() -> None:
     from dashboard.app import create_app
     from dashboard.extensions import cache
 
-    app = create_app({"database_url": url, "instance_dir": work, "log_level": "WARNING"})
+    app = create_app(
+        {"database_url": url, "instance_dir": work, "log_level": "WARNING", "demo": True}
+    )
     client = app.server.test_client()
+    client.get("/")  # Dash's renderer sends the CSRF cookie back as a header; so do we
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
     from queries.areas import filter_areas
 
     with app.server.app_context():

@@ -19,6 +19,7 @@ from callbacks import attendance, district, incidents, msg, overview, perception
 from callbacks.common import covid_text, data_to, month_of, slug
 from callbacks.methods import CAVEATS, METHODS
 from dashboard import board_pack, board_slides, ids
+from dashboard.auth.current import audit, current_user, may
 from dashboard.components import board_pack_progress
 from dashboard.exports import ImageExportUnavailable
 from dashboard.filter_options import filters_from_params
@@ -63,7 +64,9 @@ def sections_for(
     params: dict, progress: Progress = _quiet
 ) -> tuple[Filters, dict[str, str], list[board_pack.Section]]:
     """The cover facts and each page's content for the filters in `params`."""
-    filters, messages, _ = filters_from_params(params, ids.OVERVIEW)
+    filters, messages, choices = filters_from_params(params, ids.OVERVIEW)
+    if filters.area not in choices.area_selectors:
+        raise PermissionError("No area this user may see")  # a restricted user, no areas
     area = area_by_selector(filters.area)
     pages = [p for p in PAGES if p[1] != ids.DISTRICT or area.kind == "district"]
     sections = []
@@ -124,6 +127,9 @@ def failure_message(exc: Exception) -> str:
 
 def board_pack_pdf() -> Response:
     """Synchronous PDF for scripts and links: GET /board-pack.pdf?area=...&to=..."""
+    if not may("export"):
+        abort(403)
+    audit("export", f"board pack pdf: {request.query_string.decode()[:300]}")
     try:
         name, pdf = make_pack(request.args.to_dict(), "pdf")
     except ImageExportUnavailable as exc:
@@ -148,6 +154,9 @@ def _attachment(name: str, content: bytes, fmt: str) -> Response:
 
 def finished_file(job_id: str) -> Response:
     """A finished job's file again (the page links to it in case the download was blocked)."""
+    job = job_status(job_id)
+    if not may("export") or job is None or not _owns(job):
+        abort(404)  # the same answer whether or not the job exists
     found = job_file(job_id)
     if found is None:
         abort(404)
@@ -155,17 +164,34 @@ def finished_file(job_id: str) -> Response:
     return _attachment(name, content, name.rsplit(".", 1)[-1])
 
 
+def _owns(job) -> bool:
+    user = current_user()
+    return user is not None and (job.owner == user.username or user.may("admin"))
+
+
 def start_job(clicks: list, query: str | None, current: str | None):
     if not ctx.triggered_id or not any(clicks or []):
         return no_update, no_update, no_update
+    if not may("export"):
+        return (
+            no_update,
+            True,
+            dbc.Alert("Your role does not include board packs.", color="warning"),
+        )
     if current:
         running = job_status(current)
         timeout = current_app.config["ASB_EXPORT_TIMEOUT"]
         if running and running.status in ("queued", "running") and not overdue(running, timeout):
             return no_update, no_update, no_update  # one pack at a time per page
     fmt = ctx.triggered_id["fmt"]
-    params = dict(parse_qsl((query or "").lstrip("?")))
-    job_id = create_job(f"board_pack_{fmt}", query or "")
+    # Check the filters here, in the user's request, so the job sees only areas they may.
+    filters, _, choices = filters_from_params(dict(parse_qsl((query or "").lstrip("?"))))
+    if filters.area not in choices.area_selectors:
+        return no_update, True, dbc.Alert("There is no area you may see.", color="warning")
+    params = {"area": filters.area, "to": filters.to, "covid": filters.covid}
+    user = current_user()
+    job_id = create_job(f"board_pack_{fmt}", filters.query_string(), user.username if user else "")
+    audit("export", f"board pack {fmt}: {filters.query_string()}")
 
     def work() -> None:
         def progress(step: int, steps: int, message: str) -> None:
@@ -184,6 +210,8 @@ def poll_job(_n: int, job_id: str | None):
     if not job_id:
         return no_update, no_update, True
     job = job_status(job_id)
+    if job is not None and (not may("export") or not _owns(job)):
+        job = None
     if job is None:
         lost = "The board pack job was not found (it may have expired). Please start it again."
         return no_update, dbc.Alert(lost, color="warning", className="py-2"), True

@@ -9,6 +9,7 @@ from dash import MATCH, Dash, Input, Output, State, ctx, dcc, no_update
 from flask import request
 
 from dashboard import exports, ids
+from dashboard.auth.current import audit, may
 
 log = logging.getLogger(__name__)
 
@@ -16,9 +17,12 @@ log = logging.getLogger(__name__)
 def download_table(_clicks, stored: dict | None):
     if not ctx.triggered_id or not stored or not any(_clicks or []):
         return no_update
+    if not may("export"):  # the request guard refuses first; this is the second lock
+        return no_update
     fmt = ctx.triggered_id["fmt"]
     frame = exports.typed_frame(stored["columns"], stored["rows"])
     stem = exports.file_stem(stored["caption"])
+    audit("export", f"table as {fmt}: {stored['caption'][:200]}")
     if fmt == "csv":
         return dcc.send_bytes(exports.to_csv(frame), f"{stem}.csv")
     page = request.referrer or ""  # the page the button is on, with its filters
@@ -30,7 +34,10 @@ def download_table(_clicks, stored: dict | None):
 def download_chart(png_clicks, svg_clicks, figure: dict | None, filename: str | None):
     if not ctx.triggered_id or not figure or not (png_clicks or svg_clicks):
         return no_update, no_update
+    if not may("export"):
+        return no_update, "Your role does not include exports."
     fmt = ctx.triggered_id["fmt"]
+    audit("export", f"chart as {fmt}: {filename}")
     try:
         image = exports.render_image(figure, fmt)
     except exports.ImageExportUnavailable as exc:

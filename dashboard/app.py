@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
+from authlib.integrations.flask_client import OAuth
 from dash import Dash, Input, Output, dcc, html, set_props
 from flask import Flask, jsonify, request
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import attendance as attendance_callbacks
 from callbacks import board_pack as board_pack_callbacks
@@ -23,6 +27,9 @@ from callbacks import perception as perception_callbacks
 from callbacks import shell as shell_callbacks
 from callbacks import targets as targets_callbacks
 from dashboard import ids
+from dashboard.auth import views as auth_views
+from dashboard.auth.current import current_user
+from dashboard.auth.guard import authorise, csrf, security_headers
 from dashboard.bootstrap import ensure_database
 from dashboard.extensions import cache, db
 from dashboard.settings import INSECURE_DEFAULT_KEY, Settings
@@ -55,6 +62,9 @@ PAGES = (
     not_found_404,
 )
 APP_TITLE = "ASB Oversight Dashboard"
+# Callback payloads are small; the largest request is a board pack poll. Uploads go through
+# the CLI, so nothing legitimate comes near this.
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 
 def _on_callback_error(exc: Exception) -> None:
@@ -70,6 +80,28 @@ def _on_callback_error(exc: Exception) -> None:
         message = "Something went wrong updating this part of the page. The error was logged."
     set_props(ids.ERROR_BANNER, {"children": message, "is_open": True})
     set_props(ids.CHECK_BANNER, {"disabled": False})
+
+
+def _account_menu(settings: Settings) -> html.Div | None:
+    """Who is signed in, the admins' audit log, and sign-out (a POST with its CSRF token)."""
+    user = current_user()
+    if settings.demo or user is None:
+        return None
+    items: list = [html.Span(f"{user.display_name} ({user.role})", className="me-2 small")]
+    if user.may("admin"):
+        items.append(html.A("Audit log", href="/admin/audit", className="me-2 small"))
+    items.append(
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                html.Button("Sign out", type="submit", className="btn btn-sm btn-light"),
+            ],
+            method="post",
+            action="/logout",
+            className="d-inline",
+        )
+    )
+    return html.Div(items, className="account-menu ms-3 d-flex align-items-center")
 
 
 def _shell(settings: Settings) -> html.Div:
@@ -99,6 +131,7 @@ def _shell(settings: Settings) -> html.Div:
                                 className="navbar-brand d-flex align-items-center",
                             ),
                             dbc.Nav(nav, navbar=True, className="ms-auto"),
+                            _account_menu(settings),
                         ],
                         fluid=True,
                     ),
@@ -151,16 +184,47 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     if not isinstance(settings, Settings):
         settings = Settings.from_env(settings)
     logging.basicConfig(level=settings.log_level)
+    settings.check_production()
     if settings.secret_key == INSECURE_DEFAULT_KEY:
-        log.warning("SECRET_KEY is not set: using an insecure development key")
+        log.warning("SECRET_KEY is not set: demo mode, using an insecure development key")
 
     server = Flask(__name__)
     server.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        ASB_DEMO=settings.demo,
         ASB_EXPORT_TIMEOUT=settings.export_timeout,
         ASB_EXPORT_WORKERS=settings.export_workers,
+        ASB_LOCKOUT_ATTEMPTS=settings.lockout_attempts,
+        ASB_LOCKOUT_MINUTES=settings.lockout_minutes,
+        ASB_OIDC_ENABLED=bool(settings.oidc_issuer and settings.oidc_client_id),
+        ASB_OIDC_ROLE_CLAIM=settings.oidc_role_claim,
+        ASB_OIDC_ROLE_MAP=settings.role_map,
+        ASB_OIDC_DEFAULT_ROLE=settings.oidc_default_role,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="asb_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.session_hours),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WTF_CSRF_SSL_STRICT=False,  # Referer checks break behind some proxies; SameSite covers it
     )
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    csrf.init_app(server)
+    server.register_blueprint(auth_views.bp)
+    server.before_request(authorise)
+    if server.config["ASB_OIDC_ENABLED"]:
+        oauth = OAuth(server)
+        oauth.register(
+            "oidc",
+            client_id=settings.oidc_client_id,
+            client_secret=settings.oidc_client_secret,
+            server_metadata_url=settings.oidc_issuer.rstrip("/")
+            + "/.well-known/openid-configuration",
+            client_kwargs={"scope": settings.oidc_scopes},
+        )
     if not settings.database_url:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
     db.configure(settings.resolved_database_url)
@@ -193,7 +257,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
                 description=module.DESCRIPTION,
             )
         dash.register_page(module.__name__, **options)
-    app.layout = _shell(settings)
+    app.layout = lambda: _shell(settings)  # per request: it names who is signed in
 
     shell_callbacks.register(app)
     for module in (
@@ -251,4 +315,25 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
             return jsonify(status="error", database="unreachable"), 503
         return jsonify(status="ok", database="ok", data_version=data_version())
 
+    # The CSP allows the app's own scripts plus, by hash, the inline ones Dash writes.
+    server.after_request(security_headers(server, lambda: content_security_policy(app)))
     return app
+
+
+def content_security_policy(app: Dash) -> str:
+    scripts = " ".join(app.csp_hashes())
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {scripts}",
+            "style-src 'self' 'unsafe-inline'",  # Plotly and Dash set styles inline
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",  # the district map's renderer runs in a worker
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )

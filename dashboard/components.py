@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.auth.current import may
 from dashboard.figures import stamp_data_to
 from dashboard.urlstate import Filters
 
@@ -186,7 +187,9 @@ def graph_config(filename: str) -> dict:
 
 
 def download_links(what: str, button_id: dict, formats: Sequence[tuple[str, str]]) -> list:
-    """'Download this table: CSV Excel': one link-styled button per format."""
+    """'Download this table: CSV Excel': one link-styled button per format (export roles)."""
+    if not may("export"):
+        return []
     return [
         html.Span(f"Download this {what}: ", className="me-1"),
         *[
@@ -339,6 +342,8 @@ def board_pack_controls(page: str) -> html.Div:
     message if it failed; the page stays usable meanwhile.
     """
     key = {"page": page}
+    if not may("export"):
+        return html.Div()
     buttons = [
         html.Button(
             label,

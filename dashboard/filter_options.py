@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dashboard.auth.current import area_scope
 from dashboard.periods import add_months, month_label
 from dashboard.urlstate import Choice, Filters, parse_filters
-from queries.areas import filter_areas
+from queries.areas import AreaRecord, filter_areas
 from queries.incidents import month_range
 
 CATEGORY_CHOICES = ("all", "personal", "nuisance", "environmental")
@@ -20,6 +21,7 @@ class FilterChoices:
     months: tuple[tuple[str, str], ...]  # (YYYY-MM, label), period ends, oldest first
     all_months: tuple[tuple[str, str], ...]  # every month held, oldest first
     extra: dict[str, Choice]
+    default_area: str = "force"
 
     @property
     def area_selectors(self) -> list[str]:
@@ -39,9 +41,26 @@ def _months(first, last) -> list[tuple[str, str]]:
     return months
 
 
+def _in_scope(area: AreaRecord, allowed: tuple[str, ...]) -> bool:
+    """An area is allowed if it, its LPA or the force is named in the user's restriction."""
+    return (
+        "force" in allowed
+        or area.selector in allowed
+        or (area.kind == "district" and f"lpa:{area.parent_name}" in allowed)
+    )
+
+
 def filter_choices(page: str = "overview") -> FilterChoices:
-    """Areas of the home force (only districts on the district page), and the valid months."""
-    areas = [(a.selector, a.option_label) for a in filter_areas()]
+    """Areas of the home force (only districts on the district page), and the valid months.
+
+    A user restricted to some areas is offered only those; a user with a home area (a district
+    commander) gets it as the default, first in the list.
+    """
+    records = filter_areas()
+    home, allowed = area_scope()
+    if allowed:
+        records = tuple(a for a in records if _in_scope(a, allowed))
+    areas = [(a.selector, a.option_label) for a in records]
     if page == "district":
         areas = [a for a in areas if a[0].startswith("district:")]
     span = month_range("force")
@@ -65,14 +84,15 @@ def filter_choices(page: str = "overview") -> FilterChoices:
                 "SPC baseline end (auto, or the last month of the baseline)",
             ),
         }
-    return FilterChoices(tuple(areas), tuple(period_ends), tuple(all_months), extra)
+    default = home if home in dict(areas) else (areas[0][0] if areas else "force")
+    return FilterChoices(tuple(areas), tuple(period_ends), tuple(all_months), extra, default)
 
 
 def filters_from_params(
     params: Mapping[str, object], page: str = "overview"
 ) -> tuple[Filters, list[str], FilterChoices]:
     choices = filter_choices(page)
-    filters, messages = parse_filters(
-        params, choices.area_selectors, choices.month_values, choices.extra
-    )
+    # parse_filters takes the first area as the default: put the user's default first.
+    areas = sorted(choices.area_selectors, key=lambda a: a != choices.default_area)
+    filters, messages = parse_filters(params, areas, choices.month_values, choices.extra)
     return filters, messages, choices

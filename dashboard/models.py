@@ -234,3 +234,45 @@ class ExportJob(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+ROLES = ("viewer", "commander", "analyst", "admin")
+
+
+class UserAccount(Base):
+    """Someone who may sign in: a local account (password hash) or an OpenID Connect identity."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="ck_user_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    # Argon2id hash; NULL for accounts that sign in only through OpenID Connect.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    oidc_subject: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    # A commander's own area ("district:Colchester"), the default on every page.
+    home_area: Mapped[str] = mapped_column(String(120), default="")
+    # Row-level restriction: space-separated area selectors; empty means every area.
+    allowed_areas: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+
+
+class AuditEvent(Base):
+    """Who did what, when: sign-ins, exports, data loads and account changes."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(64), default="")

@@ -33,6 +33,21 @@ class Settings:
     log_level: str = field(default="INFO", metadata={"env": "LOG_LEVEL"})
     export_timeout: int = field(default=180, metadata={"env": "ASB_EXPORT_TIMEOUT"})
     export_workers: int = field(default=1, metadata={"env": "ASB_EXPORT_WORKERS"})
+    # Cookies marked Secure (HTTPS only): "auto" means yes unless in demo mode.
+    cookie_secure: str = field(default="auto", metadata={"env": "ASB_COOKIE_SECURE"})
+    session_hours: int = field(default=8, metadata={"env": "ASB_SESSION_HOURS"})
+    lockout_attempts: int = field(default=5, metadata={"env": "ASB_LOCKOUT_ATTEMPTS"})
+    lockout_minutes: int = field(default=15, metadata={"env": "ASB_LOCKOUT_MINUTES"})
+    # How many proxies (a load balancer, a TLS terminator) set X-Forwarded-* in front of us.
+    trusted_proxies: int = field(default=0, metadata={"env": "ASB_TRUSTED_PROXIES"})
+    oidc_issuer: str = field(default="", metadata={"env": "OIDC_ISSUER"})
+    oidc_client_id: str = field(default="", metadata={"env": "OIDC_CLIENT_ID"})
+    oidc_client_secret: str = field(default="", metadata={"env": "OIDC_CLIENT_SECRET"})
+    oidc_scopes: str = field(default="openid profile email", metadata={"env": "OIDC_SCOPES"})
+    oidc_role_claim: str = field(default="roles", metadata={"env": "OIDC_ROLE_CLAIM"})
+    # "Dashboard.Admin=admin,Dashboard.Analyst=analyst": the IdP's role names to ours.
+    oidc_role_map: str = field(default="", metadata={"env": "OIDC_ROLE_MAP"})
+    oidc_default_role: str = field(default="viewer", metadata={"env": "OIDC_DEFAULT_ROLE"})
 
     @classmethod
     def from_env(cls, overrides: dict | None = None, environ=os.environ) -> Settings:
@@ -62,6 +77,26 @@ class Settings:
                     return "postgresql+psycopg://" + url[len(old) :]
             return url
         return f"sqlite:///{(self.instance_dir / 'asb_dashboard.sqlite3').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure.lower() == "auto":
+            return not self.demo
+        return _bool(self.cookie_secure)
+
+    @property
+    def role_map(self) -> dict[str, str]:
+        pairs = [p.split("=", 1) for p in self.oidc_role_map.split(",") if "=" in p]
+        return {k.strip(): v.strip() for k, v in pairs}
+
+    def check_production(self) -> None:
+        """Refuse to run outside demo mode with a secret anyone can read in the source."""
+        if not self.demo and (self.secret_key == INSECURE_DEFAULT_KEY or len(self.secret_key) < 32):
+            raise RuntimeError(
+                "Refusing to start: set SECRET_KEY to a long random value (at least 32 "
+                "characters; python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set ASB_DEMO=1 for a local demonstration."
+            )
 
     @property
     def cache_config(self) -> dict:

@@ -30,7 +30,7 @@ PACKS = {
 def main() -> None:
     EXAMPLES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"instance_dir": Path(tmp), "log_level": "WARNING"})
+        app = create_app({"instance_dir": Path(tmp), "log_level": "WARNING", "demo": True})
         client = app.server.test_client()
         for name, query in PACKS.items():
             response = client.get(f"/board-pack.pdf?{query}")

@@ -104,7 +104,12 @@ def live_server(default_db_url, tmp_path_factory):
 
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(
-        {"database_url": default_db_url, "instance_dir": instance, "log_level": "WARNING"}
+        {
+            "database_url": default_db_url,
+            "instance_dir": instance,
+            "log_level": "WARNING",
+            "demo": True,
+        }
     )
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -119,11 +124,27 @@ def dash_app(default_db_url, tmp_path_factory):
 
     instance = tmp_path_factory.mktemp("instance-client")
     return create_app(
-        {"database_url": default_db_url, "instance_dir": instance, "log_level": "WARNING"}
+        {
+            "database_url": default_db_url,
+            "instance_dir": instance,
+            "log_level": "WARNING",
+            "demo": True,
+        }
     )
+
+
+def csrf_client(app, path: str = "/"):
+    """A test client that sends the CSRF token back as Dash's renderer does (X-CSRFToken)."""
+    client = app.server.test_client()
+    client.get(path)
+    cookie = client.get_cookie("_csrf_token")
+    if cookie is not None:
+        client.environ_base["HTTP_X_CSRFTOKEN"] = cookie.value
+    return client
 
 
 @pytest.fixture
 def client(dash_app, default_db_url):
+    """The demo-mode app (sign-in off, every role's features on), as a browser would call it."""
     db.configure(default_db_url)
-    return dash_app.server.test_client()
+    return csrf_client(dash_app)

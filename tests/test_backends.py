@@ -96,6 +96,7 @@ def test_be003_redis_cache_memoises_and_follows_data_version(default_db_url, tmp
             "instance_dir": tmp_path,
             "cache_redis_url": REDIS,
             "log_level": "WARNING",
+            "demo": True,
         }
     )
     with app.server.app_context():

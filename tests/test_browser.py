@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -55,6 +56,19 @@ def page(browser):
     context.close()
 
 
+def wait_js(page, expression: str, arg=None, timeout: float = 15.0) -> None:
+    """Wait until a JavaScript expression is true. Playwright's wait_for_function compiles its
+    predicate with eval, which the app's Content-Security-Policy rightly forbids; evaluate()
+    goes through DevTools instead, so the policy stays on in these tests."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if page.evaluate(expression, arg) if arg is not None else page.evaluate(expression):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)
+
+
 def shot(page, name: str, publish: bool = False) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -88,15 +102,11 @@ def test_brw002_filters_update_figures_and_url_and_reload(live_server, page):
     page.goto(live_server + "/")
     page.get_by_test_id("kpi-incidents").wait_for()
     page.get_by_label("Exclude").check()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=kpi-incidents]').innerText === '44,995'"
-    )
-    page.wait_for_function("window.location.search.endsWith('covid=exclude')")
+    wait_js(page, "document.querySelector('[data-testid=kpi-incidents]').innerText === '44,995'")
+    wait_js(page, "window.location.search.endsWith('covid=exclude')")
     page.reload()
     page.get_by_test_id("kpi-incidents").wait_for()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=kpi-incidents]').innerText === '44,995'"
-    )
+    wait_js(page, "document.querySelector('[data-testid=kpi-incidents]').innerText === '44,995'")
     assert page.get_by_label("Exclude").is_checked()
     assert page.console_problems == []
 
@@ -114,10 +124,8 @@ def test_brw003_keyboard_only_area_change(live_server, page):
             break
     assert page.evaluate("document.activeElement.id") == "overview-filter-area"
     page.keyboard.type("Colc")
-    page.wait_for_function("window.location.search.includes('Colchester')")
-    page.wait_for_function(
-        "document.querySelector('main').innerText.includes('Area: Colchester district')"
-    )
+    wait_js(page, "window.location.search.includes('Colchester')")
+    wait_js(page, "document.querySelector('main').innerText.includes('Area: Colchester district')")
     assert "area=district:Colchester" in unquote(page.url)
     assert kpi(page, "incidents") != "60,391"
     shot(page, "overview-district", publish=True)
@@ -187,8 +195,9 @@ def test_brw007_every_page_filters_url_and_reload(live_server, page, name):
     shot(page, name, publish=True)
     before = first_summary(page)
     page.select_option(f"#{name}-filter-to", "2019-03")
-    page.wait_for_function("window.location.search.includes('to=2019-03')")
-    page.wait_for_function(
+    wait_js(page, "window.location.search.includes('to=2019-03')")
+    wait_js(
+        page,
         "b => document.querySelector('.chart-summary') &&"
         " document.querySelector('.chart-summary').innerText !== b",
         arg=before,
@@ -197,7 +206,8 @@ def test_brw007_every_page_filters_url_and_reload(live_server, page, name):
     url = page.url
     page.reload()
     page.locator(".chart-block .js-plotly-plot").first.wait_for()
-    page.wait_for_function(
+    wait_js(
+        page,
         "a => document.querySelector('.chart-summary') &&"
         " document.querySelector('.chart-summary').innerText === a",
         arg=after,
@@ -223,10 +233,8 @@ def test_brw009_keyboard_changes_a_page_filter(live_server, page):
     page.locator(".chart-block .js-plotly-plot").first.wait_for()
     page.focus("#incidents-filter-category")
     page.keyboard.type("Pers")
-    page.wait_for_function("window.location.search.includes('category=personal')")
-    page.wait_for_function(
-        "document.querySelector('.page-context').innerText.includes('personal ASB only')"
-    )
+    wait_js(page, "window.location.search.includes('category=personal')")
+    wait_js(page, "document.querySelector('.page-context').innerText.includes('personal ASB only')")
 
 
 def test_brw010_download_a_table_as_csv(live_server, page, tmp_path):
@@ -282,11 +290,10 @@ def test_brw012_print_stylesheet_gives_a_clean_page(live_server, page, tmp_path)
     assert "Colchester district · 12 months to March 2021 · including Covid breaches" in (
         showing.inner_text()
     )
-    page.wait_for_function(
-        "[...document.querySelectorAll('details.chart-table')].every(d => d.open)"
-    )
-    page.wait_for_function(
-        "[...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout.width <= 1000)"
+    wait_js(page, "[...document.querySelectorAll('details.chart-table')].every(d => d.open)")
+    wait_js(
+        page,
+        "[...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullLayout.width <= 1000)",
     )
     widest = page.evaluate(
         "Math.max(...[...document.querySelectorAll('.js-plotly-plot')]"
@@ -303,6 +310,4 @@ def test_brw012_print_stylesheet_gives_a_clean_page(live_server, page, tmp_path)
     box = reader.pages[0].mediabox
     assert float(box.width) > float(box.height)  # A4 landscape
     page.emulate_media(media="screen")
-    page.wait_for_function(
-        "[...document.querySelectorAll('details.chart-table')].every(d => !d.open)"
-    )
+    wait_js(page, "[...document.querySelectorAll('details.chart-table')].every(d => !d.open)")

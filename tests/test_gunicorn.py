@@ -31,6 +31,7 @@ def test_gun001_procfile_serves_the_app(default_db_url, tmp_path):
         "DATABASE_URL": default_db_url,
         "ASB_INSTANCE_DIR": str(tmp_path),
         "WEB_CONCURRENCY": "2",
+        "ASB_DEMO": "1",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
     command = line.removeprefix("web: ").replace("0.0.0.0", "127.0.0.1")

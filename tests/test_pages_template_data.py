@@ -12,7 +12,7 @@ from dashboard.app import create_app
 from dashboard.bootstrap import DATA, FORCE_NAME
 from dashboard.database import db
 from dashboard.loaders.templates import load_template
-from tests.conftest import geography_database
+from tests.conftest import csrf_client, geography_database
 from tests.pages_payload import page_payload, texts, url_key
 
 with (DATA / "geography" / "essex_geography.csv").open(encoding="utf-8") as _f:
@@ -130,7 +130,9 @@ def template_app(tmp_path_factory, default_db_url):
         ),
     )
     engine.dispose()
-    app = create_app({"database_url": url, "instance_dir": tmp, "log_level": "WARNING"})
+    app = create_app(
+        {"database_url": url, "instance_dir": tmp, "log_level": "WARNING", "demo": True}
+    )
     yield app
     db.configure(default_db_url)
 
@@ -148,7 +150,7 @@ def template_app(tmp_path_factory, default_db_url):
     ],
 )
 def test_tpd001_every_page_on_template_data(template_app, page):
-    client = template_app.server.test_client()
+    client = csrf_client(template_app)
     area = "district:Harlow" if page == ids.DISTRICT else "force"
     response = client.post(
         "/_dash-update-component", json=page_payload(page, area=area, to="2023-03")

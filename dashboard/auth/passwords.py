@@ -1,0 +1,25 @@
+"""Password hashing with Argon2id (argon2-cffi's defaults follow RFC 9106's recommendations)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+MIN_LENGTH = 12
+# Verifying against this when the username is unknown costs the same time as a real check,
+# so response times do not reveal which usernames exist.
+_DUMMY = _hasher.hash("not-a-real-password-for-timing")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_LENGTH:
+        raise ValueError(f"Passwords must be at least {MIN_LENGTH} characters.")
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,125 @@
+"""User accounts: look-ups for sign-in, and the few writes that sign-in and the CLI make."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+
+from dashboard.extensions import db
+from dashboard.models import UserAccount
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    password_hash: str | None
+    oidc_subject: str | None
+    home_area: str
+    allowed_areas: str
+    active: bool
+    failed_sign_ins: int
+    locked_until: dt.datetime | None
+    last_sign_in_at: dt.datetime | None
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value and value.tzinfo is None else value
+
+
+def _account(row) -> Account | None:
+    if row is None:
+        return None
+    values = dict(row._mapping)
+    values.pop("created_at", None)
+    values["locked_until"] = _utc(values["locked_until"])
+    values["last_sign_in_at"] = _utc(values["last_sign_in_at"])
+    return Account(**values)
+
+
+def _select():
+    return select(*[c for c in UserAccount.__table__.c])
+
+
+def account_by_username(username: str) -> Account | None:
+    with db.engine.connect() as conn:
+        row = conn.execute(_select().where(UserAccount.username == username)).first()
+    return _account(row)
+
+
+def account_by_id(account_id: int) -> Account | None:
+    with db.engine.connect() as conn:
+        row = conn.execute(_select().where(UserAccount.id == account_id)).first()
+    return _account(row)
+
+
+def account_by_oidc_subject(subject: str) -> Account | None:
+    with db.engine.connect() as conn:
+        row = conn.execute(_select().where(UserAccount.oidc_subject == subject)).first()
+    return _account(row)
+
+
+def all_accounts() -> list[Account]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(_select().order_by(UserAccount.username)).all()
+    return [_account(r) for r in rows]
+
+
+def save_account(username: str, **values) -> Account:
+    """Create the account, or update the given fields of an existing one."""
+    now = dt.datetime.now(dt.UTC)
+    with db.engine.begin() as conn:
+        exists = conn.execute(
+            select(UserAccount.id).where(UserAccount.username == username)
+        ).scalar_one_or_none()
+        if exists is None:
+            defaults = {
+                "display_name": username,
+                "role": "viewer",
+                "home_area": "",
+                "allowed_areas": "",
+                "active": True,
+                "failed_sign_ins": 0,
+            }
+            conn.execute(
+                insert(UserAccount).values(
+                    username=username, created_at=now, **{**defaults, **values}
+                )
+            )
+        elif values:
+            conn.execute(update(UserAccount).where(UserAccount.id == exists).values(**values))
+    return account_by_username(username)
+
+
+def record_failed_sign_in(account_id: int, lock_after: int, lock_for: dt.timedelta) -> bool:
+    """Count a failed password; lock the account after `lock_after`. True if now locked."""
+    now = dt.datetime.now(dt.UTC)
+    with db.engine.begin() as conn:
+        failures = conn.execute(
+            update(UserAccount)
+            .where(UserAccount.id == account_id)
+            .values(failed_sign_ins=UserAccount.failed_sign_ins + 1)
+            .returning(UserAccount.failed_sign_ins)
+        ).scalar_one()
+        if failures >= lock_after:
+            conn.execute(
+                update(UserAccount)
+                .where(UserAccount.id == account_id)
+                .values(locked_until=now + lock_for, failed_sign_ins=0)
+            )
+            return True
+    return False
+
+
+def record_sign_in(account_id: int) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(UserAccount)
+            .where(UserAccount.id == account_id)
+            .values(failed_sign_ins=0, locked_until=None, last_sign_in_at=dt.datetime.now(dt.UTC))
+        )
