@@ -301,6 +301,8 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         """Unknown paths still get the app's helpful 404 page, but with a real 404 status."""
         if (
             request.method == "GET"
+            and request.url_rule is not None
+            and "<path:" in request.url_rule.rule  # Dash's catch-all, not our own routes
             and response.status_code == 200
             and response.mimetype == "text/html"
             and request.path not in page_paths

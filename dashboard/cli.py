@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import shlex
 import sys
 from pathlib import Path
@@ -32,12 +33,24 @@ def _report(reports) -> None:
         click.echo(report.summary())
 
 
+def _operator() -> str:
+    """Who ran the command, for the audit log."""
+    return f"cli:{getpass.getuser()}"
+
+
 def _run_load(fn, *args) -> None:
+    from queries.audit import record_event
+
+    engine = _engine()
     try:
-        _report(fn(_engine(), *args, command=_command_line()))
+        reports = fn(engine, *args, command=_command_line())
     except LoadRejected as exc:
+        record_event(_operator(), "data-load-rejected", _command_line())
         click.echo(str(exc), err=True)
         sys.exit(2)
+    _report(reports)
+    for report in reports if isinstance(reports, list) else [reports]:
+        record_event(_operator(), "data-load", report.summary())
 
 
 @click.group()
@@ -190,3 +203,96 @@ def generate_illustrative(out: Path) -> None:
         out / "msg_asb_incidents.csv", index=False, lineterminator="\n"
     )
     click.echo(f"wrote {out}/incidents_monthly.csv and msg_asb_incidents.csv")
+
+
+@main.group()
+def users() -> None:
+    """Local accounts: create, list, unlock, disable. (OpenID Connect users appear on sign-in.)"""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "commander", "analyst", "admin"]),
+    default="viewer",
+    show_default=True,
+)
+@click.option("--name", "display_name", default=None, help="Name shown in the app.")
+@click.option("--home-area", default="", help="Default area, e.g. district:Colchester.")
+@click.option(
+    "--allowed-areas",
+    default="",
+    help="Restrict to these areas (space-separated selectors, e.g. 'lpa:North'); empty: all.",
+)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt."
+)
+def users_create(username, role, display_name, home_area, allowed_areas, password_stdin) -> None:
+    """Create a local account, or reset its password and settings."""
+    from dashboard.auth.passwords import hash_password
+    from queries.accounts import save_account
+    from queries.audit import record_event
+
+    _engine()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        password_hash = hash_password(password)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="password") from exc
+    save_account(
+        username,
+        role=role,
+        display_name=display_name or username,
+        home_area=home_area,
+        allowed_areas=allowed_areas,
+        password_hash=password_hash,
+        active=True,
+        failed_sign_ins=0,
+        locked_until=None,
+    )
+    record_event(_operator(), "user-saved", f"{username} as {role}")
+    click.echo(f"Saved {username} ({role}).")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every account, with its role and state."""
+    from queries.accounts import all_accounts
+
+    _engine()
+    for a in all_accounts():
+        state = "active" if a.active else "disabled"
+        if a.locked_until:
+            state += f", locked until {a.locked_until:%Y-%m-%d %H:%M} UTC"
+        login = "password" if a.password_hash else "OpenID Connect"
+        click.echo(f"{a.username}\t{a.role}\t{login}\t{state}\t{a.home_area or '-'}")
+
+
+@users.command("unlock")
+@click.argument("username")
+def users_unlock(username) -> None:
+    """Clear a lock-out after failed sign-ins."""
+    _set_user(username, "user-unlocked", failed_sign_ins=0, locked_until=None)
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username) -> None:
+    """Stop an account signing in; its open sessions end at their next request."""
+    _set_user(username, "user-disabled", active=False)
+
+
+def _set_user(username: str, action: str, **values) -> None:
+    from queries.accounts import account_by_username, save_account
+    from queries.audit import record_event
+
+    _engine()
+    if account_by_username(username) is None:
+        raise click.ClickException(f"No account named {username!r}.")
+    save_account(username, **values)
+    record_event(_operator(), action, username)
+    click.echo(f"{action.replace('user-', '').capitalize()}: {username}.")

@@ -1,0 +1,324 @@
+"""Sign-in, roles, CSRF, headers and lock-out, against the real app with sign-in on."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from dashboard import ids
+from dashboard.auth.passwords import hash_password
+from dashboard.cli import main as cli
+from dashboard.extensions import db
+from queries.accounts import account_by_username, save_account
+from queries.audit import recent_events
+from tests.pages_payload import callback_payload, page_payload, table_stores, texts
+
+PASSWORD = "correct horse battery staple"
+SECRET = "s" * 48
+
+
+@pytest.fixture(scope="module")
+def secure_url(default_db_url, tmp_path_factory):
+    """A copy of the default database, so accounts and audit rows stay in this module."""
+    path = tmp_path_factory.mktemp("secure") / "asb.sqlite3"
+    shutil.copyfile(default_db_url.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def secure_app(secure_url, tmp_path_factory):
+    from dashboard.app import create_app
+
+    app = create_app(
+        {
+            "database_url": secure_url,
+            "instance_dir": tmp_path_factory.mktemp("secure-instance"),
+            "log_level": "WARNING",
+            "secret_key": SECRET,
+            "cookie_secure": "0",  # the test client speaks plain HTTP
+            "lockout_attempts": 3,
+        }
+    )
+    with app.server.app_context():
+        for name, role, extra in (
+            ("vera.viewer", "viewer", {}),
+            ("ann.analyst", "analyst", {}),
+            ("bob.analyst", "analyst", {}),
+            ("ada.admin", "admin", {}),
+            ("cole.commander", "commander", {"home_area": "district:Colchester"}),
+            ("nora.north", "analyst", {"allowed_areas": "lpa:North"}),
+        ):
+            save_account(name, role=role, password_hash=hash_password(PASSWORD), **extra)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _bind(secure_url):
+    db.configure(secure_url)
+
+
+def _login_form_token(client) -> str:
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(app, username: str, password: str = PASSWORD, next_url: str = "/"):
+    client = app.server.test_client()
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "next": next_url,
+            "csrf_token": _login_form_token(client),
+        },
+    )
+    client.last = response
+    if response.status_code == 302:
+        client.get("/")  # sets the CSRF cookie Dash's renderer echoes back
+        client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
+    return client
+
+
+def _post(client, payload):
+    return client.post("/_dash-update-component", json=payload)
+
+
+def _table_download_payload(client, fmt="csv"):
+    body = _post(client, page_payload(ids.ATTENDANCE)).get_json()["response"]
+    store = table_stores(body[ids.content_id(ids.ATTENDANCE)]["children"])[0]
+    key = store["id"]["table"]
+    button = {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key}
+    return {
+        "output": json.dumps(
+            {"table": ["MATCH"], "type": ids.TABLE_DOWNLOAD}, separators=(",", ":")
+        )
+        + ".data",
+        "outputs": {"id": {"table": key, "type": ids.TABLE_DOWNLOAD}, "property": "data"},
+        "inputs": [
+            {"id": {**button, "fmt": "csv"}, "property": "n_clicks", "value": 1},
+            {"id": {**button, "fmt": "xlsx"}, "property": "n_clicks", "value": None},
+        ],
+        "state": [{"id": store["id"], "property": "data", "value": store["data"]}],
+        "changedPropIds": [
+            json.dumps({**button, "fmt": fmt}, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+        ],
+    }
+
+
+def test_sec001_everything_but_sign_in_and_health_needs_a_session(secure_app):
+    client = secure_app.server.test_client()
+    page = client.get("/incidents?area=force")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/login?next=/incidents")
+    assert client.get("/_dash-layout").status_code == 401
+    callback = _post(client, page_payload(ids.OVERVIEW))
+    assert callback.status_code in (400, 401)  # no CSRF token, and no session
+    assert client.get("/board-pack.pdf?area=force").status_code == 302
+    assert client.get("/admin/audit").status_code == 302
+    assert client.get("/healthz").status_code == 200
+    asset = client.get("/assets/style.css")
+    assert asset.status_code == 200
+    asset.close()
+    assert "Sign in" in client.get("/login").get_data(as_text=True)
+
+
+def test_sec002_sign_in_then_use_the_pages(secure_app):
+    bad = sign_in(secure_app, "vera.viewer", "wrong password entirely")
+    assert bad.last.status_code == 401
+    assert "Sign-in failed: check your username and password" in bad.last.get_data(True)
+    unknown = sign_in(secure_app, "nobody.here", "whatever password")
+    assert unknown.last.get_data(True).count("Sign-in failed") == 1  # the same message
+    client = sign_in(secure_app, "vera.viewer", next_url="/attendance?area=force")
+    assert client.last.status_code == 302
+    assert client.last.headers["Location"] == "/attendance?area=force"
+    response = _post(client, page_payload(ids.OVERVIEW))
+    assert response.status_code == 200
+    assert "60,391" in response.get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 200 and page
+    layout = json.dumps(client.get("/_dash-layout").get_json())
+    assert "vera.viewer (viewer)" in layout and "Sign out" in layout
+    # a viewer is offered no export buttons
+    body = _post(client, page_payload(ids.ATTENDANCE)).get_data(as_text=True)
+    assert "Download this table" not in body
+
+
+def test_sec003_open_redirects_are_refused(secure_app):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        client = sign_in(secure_app, "vera.viewer", next_url=target)
+        assert client.last.headers["Location"] == "/", target
+
+
+def test_sec004_lock_out_after_repeated_failures_and_unlock(secure_app, secure_url):
+    save_account("lou.locked", role="viewer", password_hash=hash_password(PASSWORD))
+    for _ in range(3):
+        assert sign_in(secure_app, "lou.locked", "not the password at all").last.status_code == 401
+    refused = sign_in(secure_app, "lou.locked")  # the right password, but locked
+    assert refused.last.status_code == 401
+    assert "locked after repeated failed sign-ins" in refused.last.get_data(True)
+    result = CliRunner().invoke(
+        cli, ["users", "unlock", "lou.locked"], env={"DATABASE_URL": secure_url}
+    )
+    assert result.exit_code == 0, result.output
+    db.configure(secure_url)
+    assert sign_in(secure_app, "lou.locked").last.status_code == 302
+    actions = recent_events(50)["action"].tolist()
+    assert "account-locked" in actions and "user-unlocked" in actions
+
+
+@pytest.mark.parametrize(
+    ("username", "may_export", "may_admin"),
+    [
+        ("vera.viewer", False, False),
+        ("cole.commander", False, False),
+        ("ann.analyst", True, False),
+        ("ada.admin", True, True),
+    ],
+)
+def test_sec005_roles_are_enforced_server_side(secure_app, username, may_export, may_admin):
+    client = sign_in(secure_app, username)
+    # Crafted requests, not button clicks: the buttons may be hidden, the check must not be.
+    table = _post(client, _table_download_payload(sign_in(secure_app, "ann.analyst")))
+    assert (table.status_code == 200) is may_export, table.status_code
+    if may_export:
+        body = table.get_json()["response"]
+        sent = next(v["data"] for k, v in body.items() if ids.TABLE_DOWNLOAD in k)
+        assert sent["filename"].endswith(".csv")
+    else:
+        assert table.status_code == 403
+        assert "does not allow" in table.get_json()["message"]
+    start = _post(
+        client,
+        callback_payload(
+            secure_app,
+            ids.BOARD_PACK_JOB,
+            {"page": ids.OVERVIEW},
+            inputs=[
+                (
+                    {"type": ids.BOARD_PACK_BUTTON, "page": ids.OVERVIEW, "fmt": "pdf"},
+                    "n_clicks",
+                    1,
+                ),
+                (
+                    {"type": ids.BOARD_PACK_BUTTON, "page": ids.OVERVIEW, "fmt": "pptx"},
+                    "n_clicks",
+                    None,
+                ),
+            ],
+            state=[
+                ({"type": ids.URL_SYNC, "page": ids.OVERVIEW}, "data", "?area=force"),
+                ({"type": ids.BOARD_PACK_JOB, "page": ids.OVERVIEW}, "data", None),
+            ],
+        ),
+    )
+    assert (start.status_code == 200) is may_export
+    pdf = client.get("/board-pack.pdf?area=nowhere&to=1900-01")
+    assert (pdf.status_code != 403) is may_export
+    audit = client.get("/admin/audit")
+    assert (audit.status_code == 200) is may_admin
+    if may_admin:
+        log = audit.get_data(as_text=True)
+        assert "sign-in" in log and "denied" in log and "export" in log
+
+
+def test_sec006_csrf_is_required(secure_app):
+    client = sign_in(secure_app, "vera.viewer")
+    del client.environ_base["HTTP_X_CSRFTOKEN"]
+    assert _post(client, page_payload(ids.OVERVIEW)).status_code == 400
+    bare = secure_app.server.test_client()
+    form = {"username": "vera.viewer", "password": PASSWORD}
+    assert bare.post("/login", data=form).status_code == 400  # no token in the form
+    signed_in = sign_in(secure_app, "vera.viewer")
+    del signed_in.environ_base["HTTP_X_CSRFTOKEN"]
+    assert signed_in.post("/logout").status_code == 400  # sign-out is a POST with a token
+
+
+def test_sec007_security_headers_and_cookies(secure_app):
+    client = sign_in(secure_app, "vera.viewer")
+    for path in ("/", "/login", "/_dash-layout"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "'unsafe-eval'" not in csp and "script-src 'self' 'sha256-" in csp
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+    login = secure_app.server.test_client().get("/login")
+    session_cookie = next(c for c in login.headers.getlist("Set-Cookie") if "asb_session" in c)
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    https = secure_app.server.test_client().get("/login", base_url="https://dash.example")
+    assert https.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_sec008_production_cookies_are_secure_and_the_default_key_is_refused(tmp_path, secure_url):
+    from dashboard.app import create_app
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"database_url": secure_url, "instance_dir": tmp_path})
+    app = create_app({"database_url": secure_url, "instance_dir": tmp_path, "secret_key": SECRET})
+    assert app.server.config["SESSION_COOKIE_SECURE"] is True
+    cookie = app.server.test_client().get("/login").headers.getlist("Set-Cookie")
+    assert any("asb_session" in c and "Secure" in c for c in cookie)
+
+
+def test_sec009_commander_opens_on_their_district_and_can_view_others(secure_app):
+    client = sign_in(secure_app, "cole.commander")
+    default = _post(client, page_payload(ids.OVERVIEW, area=None))
+    body = default.get_json()["response"]
+    assert body[next(k for k in body if "url-sync" in k)]["data"].startswith(
+        "?area=district:Colchester&"
+    )
+    other = _post(client, page_payload(ids.OVERVIEW, area="district:Harlow"))
+    assert "Harlow district · 12 months to March 2021" in " ".join(
+        texts(other.get_json()["response"][ids.content_id(ids.OVERVIEW)]["children"])
+    )
+
+
+def test_sec010_area_restriction_limits_every_view_and_export(secure_app):
+    client = sign_in(secure_app, "nora.north")
+    response = _post(client, page_payload(ids.OVERVIEW, area="force"))
+    text = " ".join(
+        texts(response.get_json()["response"][ids.content_id(ids.OVERVIEW)]["children"])
+    )
+    assert "'force' is not a valid area" in text
+    assert "Area: Essex Police (force)" not in text.split("Districts compared")[0]
+    pack = client.get("/board-pack.pdf?area=force&to=2021-03", headers={})
+    if pack.status_code == 200:  # Chromium present: the pack is for an allowed area
+        assert (
+            b"asb-board-pack_essex-police-force"
+            not in pack.headers.get("Content-Disposition", "").encode()
+        )
+
+
+def test_sec011_disabled_accounts_are_signed_out_at_their_next_request(secure_app, secure_url):
+    save_account("dan.disabled", role="viewer", password_hash=hash_password(PASSWORD))
+    client = sign_in(secure_app, "dan.disabled")
+    assert _post(client, page_payload(ids.OVERVIEW)).status_code == 200
+    save_account("dan.disabled", active=False)
+    assert _post(client, page_payload(ids.OVERVIEW)).status_code == 401
+    assert account_by_username("dan.disabled").active is False
+
+
+def test_sec012_oversized_requests_are_refused(secure_app):
+    client = sign_in(secure_app, "vera.viewer")
+    response = client.post(
+        "/_dash-update-component",
+        data=b"x" * (3 * 1024 * 1024),
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+
+
+def test_sec013_one_analysts_board_pack_is_not_anothers(secure_app):
+    from queries.export_jobs import create_job, finish_job
+
+    job = create_job("board_pack_pdf", "?area=force", owner="ann.analyst")
+    finish_job(job, "pack.pdf", b"%PDF-1.4 test")
+    assert sign_in(secure_app, "ann.analyst").get(f"/board-pack/file/{job}").status_code == 200
+    assert sign_in(secure_app, "bob.analyst").get(f"/board-pack/file/{job}").status_code == 404
+    assert sign_in(secure_app, "vera.viewer").get(f"/board-pack/file/{job}").status_code == 403
