@@ -310,6 +310,42 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
             response.status_code = 404
         return response
 
+    @server.before_request
+    def _well_formed_callback():
+        """A callback request Dash could not dispatch is a 400 here, not a 500 inside Dash."""
+        if request.path != "/_dash-update-component" or request.method != "POST":
+            return None
+        body = request.get_json(silent=True)
+
+        def items_match(given, expected) -> bool:
+            return (
+                isinstance(given, list)
+                and len(given) == len(expected)
+                and all(
+                    isinstance(i, list)  # an ALL wildcard's list of matches
+                    or (
+                        isinstance(i, dict)
+                        and isinstance(i.get("id"), str | dict)
+                        and isinstance(i.get("property"), str)
+                    )
+                    for i in given
+                )
+            )
+
+        output = body.get("output") if isinstance(body, dict) else None
+        spec = app.callback_map.get(output) if isinstance(output, str) else None
+        well_formed = (
+            isinstance(spec, dict)
+            and isinstance(body.get("outputs"), dict | list)
+            and items_match(body.get("inputs"), spec.get("inputs", []))
+            and items_match(body.get("state", []), spec.get("state", []))
+            and isinstance(body.get("changedPropIds", []), list)
+            and all(isinstance(c, str) for c in body.get("changedPropIds", []))
+        )
+        if not well_formed:
+            return jsonify(message="Malformed callback request."), 400
+        return None
+
     @server.get("/healthz")
     def healthz():
         """For load balancers: 200 when the database answers, 503 when it does not."""

@@ -311,3 +311,71 @@ def test_brw012_print_stylesheet_gives_a_clean_page(live_server, page, tmp_path)
     assert float(box.width) > float(box.height)  # A4 landscape
     page.emulate_media(media="screen")
     wait_js(page, "[...document.querySelectorAll('details.chart-table')].every(d => !d.open)")
+
+
+@pytest.fixture(scope="module")
+def signed_in_server(default_db_url, tmp_path_factory):
+    """The app with sign-in on (not demo mode), and one analyst account."""
+    import sqlite3
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from dashboard.app import create_app
+    from dashboard.auth.passwords import hash_password
+    from dashboard.extensions import db
+    from queries.accounts import save_account
+
+    folder = tmp_path_factory.mktemp("signed-in")
+    path = folder / "asb.sqlite3"
+    with (
+        sqlite3.connect(default_db_url.removeprefix("sqlite:///")) as src,
+        sqlite3.connect(path) as dst,
+    ):
+        src.backup(dst)
+    app = create_app(
+        {
+            "database_url": f"sqlite:///{path}",
+            "instance_dir": folder,
+            "secret_key": "k" * 48,
+            "cookie_secure": "0",  # plain HTTP on loopback
+            "log_level": "WARNING",
+        }
+    )
+    with app.server.app_context():
+        save_account(
+            "ann.analyst",
+            role="analyst",
+            display_name="Ann Analyst",
+            password_hash=hash_password("a long enough password"),
+        )
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    db.configure(default_db_url)
+
+
+def test_brw013_sign_in_with_the_keyboard_then_sign_out(signed_in_server, page):
+    page.goto(signed_in_server + "/attendance?area=district:Harlow")
+    page.get_by_role("heading", name="Sign in").wait_for()
+    assert "/login?next=" in page.url
+    assert serious_violations(page) == []
+    shot(page, "sign-in", publish=True)
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    page.keyboard.type("ann.analyst")
+    page.keyboard.press("Tab")
+    page.keyboard.type("a long enough password")
+    page.keyboard.press("Enter")
+    page.locator(".chart-summary").first.wait_for()
+    assert page.url.endswith("/attendance?area=district:Harlow&to=2021-03&covid=include")
+    assert "Ann Analyst (analyst)" in page.locator("header").inner_text()
+    shot(page, "signed-in-attendance")
+    assert page.get_by_role("button", name="Board pack (PDF)").is_visible()
+    assert page.console_problems == []  # the CSP let every script the app needs run
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.goto(signed_in_server + "/")
+    assert "/login" in page.url

@@ -107,15 +107,13 @@ def _addr() -> str:
 
 
 def security_headers(app: Flask, content_security_policy: Callable[[], str]):
-    """after_request: the headers. The policy is built at the first response, once Dash has
-    written every inline script it will serve (it adds some when it first sets up)."""
-    policy: list[str] = []
+    """after_request: the headers. The policy is built for each response (hashing a few short
+    inline scripts costs microseconds), because Dash adds inline scripts when it first sets up,
+    which may be after the first response."""
 
     def add(response: Response) -> Response:
-        if not policy:
-            policy.append(content_security_policy())
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policy[0])
+        headers.setdefault("Content-Security-Policy", content_security_policy())
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
