@@ -11,6 +11,7 @@ from callbacks.common import (
     INCIDENT_SOURCE,
     areas_for,
     covid_text,
+    district_comparison_in_scope,
     export_name,
     last_march_year,
     month_of,
@@ -23,7 +24,7 @@ from dashboard.components import chart_block, data_table
 from dashboard.periods import month_label, period_label
 from dashboard.stats import xmr
 from dashboard.urlstate import Filters
-from queries.incidents import annual_totals, district_comparison, monthly_counts, twelve_month_total
+from queries.incidents import annual_totals, monthly_counts, twelve_month_total
 from queries.published import published_count
 
 THRIVE = (
@@ -90,7 +91,7 @@ def annual_block(area, filters: Filters, end: dt.date):
 
 
 def district_block(force, area, end: dt.date, filters: Filters):
-    frame = district_comparison(force.id, end, filters.include_covid)
+    frame = district_comparison_in_scope(force.id, end, filters.include_covid)
     frame = frame[frame["months"] == 12].copy()
     frame["pct"] = 100 * frame["attended"] / frame["incidents"]
     force_total = twelve_month_total(force.id, end, filters.include_covid)

@@ -6,16 +6,18 @@ import datetime as dt
 from collections.abc import Callable
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Dash, Input, Output, html
 
 from dashboard import ids
+from dashboard.auth.current import area_scope
 from dashboard.components import data_to_line
-from dashboard.filter_options import FilterChoices, filters_from_params
+from dashboard.filter_options import FilterChoices, filter_choices, filters_from_params
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.periods import month_label, period_label
 from dashboard.urlstate import Filters
 from queries.areas import AreaRecord, area_by_selector, filter_areas
-from queries.incidents import month_range
+from queries.incidents import district_comparison, month_range
 from queries.meta import msg_data_to, survey_data_to
 
 INCIDENT_SOURCE = (
@@ -101,6 +103,18 @@ def printed_filters(filters: Filters) -> html.P:
         ],
         className="print-only",
     )
+
+
+def district_comparison_in_scope(
+    force_id: int, end: dt.date, include_covid: bool = True
+) -> pd.DataFrame:
+    """district_comparison, limited to the districts a restricted user may see."""
+    frame = district_comparison(force_id, end, include_covid)
+    _, allowed = area_scope()
+    if not allowed:
+        return frame
+    visible = set(filter_choices().area_selectors)
+    return frame[[f"district:{d}" in visible for d in frame["district"]]]
 
 
 def no_data_notice() -> dbc.Alert:

@@ -13,6 +13,7 @@ from callbacks.common import (
     POLICE_UK_SOURCE,
     areas_for,
     covid_text,
+    district_comparison_in_scope,
     export_name,
     month_of,
     register_page,
@@ -28,7 +29,6 @@ from dashboard.stats import pct_change, rolling_sum
 from dashboard.urlstate import Filters
 from queries.areas import filter_areas, population
 from queries.incidents import (
-    district_comparison,
     lsoa_counts,
     lsoas_of,
     month_range,
@@ -39,7 +39,7 @@ HOTSPOT_MONTHS = 3
 
 
 def rank_block(force, area, end: dt.date, filters: Filters):
-    frame = district_comparison(force.id, end, filters.include_covid)
+    frame = district_comparison_in_scope(force.id, end, filters.include_covid)
     frame = frame[frame["months"] == 12].copy()
     frame["population"] = [population(int(a))[0] for a in frame["area_id"]]
     frame["rate"] = 1000 * frame["incidents"] / frame["population"]

@@ -8,7 +8,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, html
 
-from callbacks.common import INCIDENT_SOURCE, areas_for, covid_text, month_of, register_page
+from callbacks.common import (
+    INCIDENT_SOURCE,
+    areas_for,
+    covid_text,
+    district_comparison_in_scope,
+    month_of,
+    register_page,
+)
 from dashboard import formatting as fmt
 from dashboard import ids
 from dashboard.components import illustrative_badge, kpi_card, published_badge
@@ -17,7 +24,7 @@ from dashboard.periods import add_months, month_end, month_label, period_label
 from dashboard.stats import pct_change, poisson_change_test
 from dashboard.urlstate import Filters
 from queries.areas import AreaRecord, population
-from queries.incidents import PeriodTotal, district_comparison, twelve_month_total
+from queries.incidents import PeriodTotal, twelve_month_total
 from queries.msg import msg_periods, msg_table
 from queries.published import published_count
 from queries.surveys import results
@@ -227,7 +234,7 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
 
 
 def district_table(force: AreaRecord, selected: AreaRecord, end: dt.date, filters: Filters):
-    frame = district_comparison(force.id, end, filters.include_covid)
+    frame = district_comparison_in_scope(force.id, end, filters.include_covid)
     if frame.empty:
         return html.P("No district figures are held for this period.")
     header = html.Thead(

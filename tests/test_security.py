@@ -287,6 +287,14 @@ def test_sec010_area_restriction_limits_every_view_and_export(secure_app):
     )
     assert "'force' is not a valid area" in text
     assert "Area: Essex Police (force)" not in text.split("Districts compared")[0]
+    # Comparisons list only the districts of the North LPA, not their neighbours.
+    compared = text.split("Districts compared")[1]
+    for north in ("Braintree & Uttlesford", "Chelmsford & Maldon", "Colchester", "Tendring"):
+        assert north in compared
+    for elsewhere in ("Basildon", "Harlow", "Southend", "Thurrock"):
+        assert elsewhere not in compared
+    attendance = _post(client, page_payload(ids.ATTENDANCE, area="lpa:North")).get_data(True)
+    assert "Tendring" in attendance and "Thurrock" not in attendance
     pack = client.get("/board-pack.pdf?area=force&to=2021-03", headers={})
     if pack.status_code == 200:  # Chromium present: the pack is for an allowed area
         assert (
