@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, create_engine, func, inspect, select, text
 
 from dashboard.bootstrap import DATA, FORCE_NAME, build_default_data
 from dashboard.database import db, make_engine, upgrade
@@ -148,3 +149,21 @@ def client(dash_app, default_db_url):
     """The demo-mode app (sign-in off, every role's features on), as a browser would call it."""
     db.configure(default_db_url)
     return csrf_client(dash_app)
+
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def scratch_postgres():
+    if not port_open("127.0.0.1", 5432):
+        skip_or_fail("services", "no PostgreSQL server on 127.0.0.1:5432")
+    name = f"asb_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

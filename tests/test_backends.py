@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from dashboard.bootstrap import build_default_data
 from dashboard.database import db, make_engine
@@ -14,21 +12,6 @@ from tests.conftest import port_open, skip_or_fail
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def scratch_postgres():
-    if not port_open("127.0.0.1", 5432):
-        skip_or_fail("services", "no PostgreSQL server on 127.0.0.1:5432")
-    name = f"asb_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.mark.postgres

@@ -21,14 +21,13 @@ from queries import _cache
 from tests.conftest import ROOT, csrf_client, port_open
 from tests.pages_payload import page_payload
 from tests.tcp_proxy import CuttableProxy
-from tests.test_backends import scratch_postgres  # noqa: F401  (fixture)
 from tests.test_gunicorn import _free_port
 
 DOWN = "The database is not answering just now"
 
 
 @pytest.mark.postgres
-def test_flt001_postgres_outage_shows_a_banner_and_recovers(scratch_postgres, tmp_path):  # noqa: F811
+def test_flt001_postgres_outage_shows_a_banner_and_recovers(scratch_postgres, tmp_path):
     from dashboard.app import create_app
 
     engine = make_engine(scratch_postgres)
