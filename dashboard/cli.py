@@ -145,6 +145,15 @@ def load_population_cmd(path) -> None:
     _run_load(load_population, path)
 
 
+@load.command("force-lsoas")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def load_force_lsoas_cmd(path) -> None:
+    """Other forces' LSOAs (force,lsoa_code,lsoa_name[,latitude,longitude,population])."""
+    from dashboard.loaders.geography import load_force_lsoas
+
+    _run_load(load_force_lsoas, path)
+
+
 def _template_command(name: str):
     from dashboard.loaders.templates import TEMPLATES, load_template
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, insert, select, text, update
 
 from dashboard.loaders.base import AreaIndex, LoadReport, record_load, slug
-from dashboard.loaders.errors import Problem
+from dashboard.loaders.errors import LoadRejected, Problem
 from dashboard.loaders.reading import CsvFile, ProblemList, parse_count, parse_number
 from dashboard.models import Area, AreaClosure, Population
 
@@ -188,3 +188,91 @@ def load_population(engine: Engine, path: Path, command: str = "python") -> Load
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def load_force_lsoas(engine: Engine, path: Path, command: str = "python") -> LoadReport:
+    """Other forces' LSOAs, so their police.uk files load too (a national body's data).
+
+    Columns: force, lsoa_code, lsoa_name, latitude, longitude, population. Each force is found
+    by name (created if new) and its LSOAs hang directly beneath it; the home force's own tree
+    is untouched. Reloading updates LSOAs in place.
+    """
+    csv_file = CsvFile(
+        path, ["force", "lsoa_code", "lsoa_name"], ["latitude", "longitude", "population"]
+    )
+    problems = ProblemList()
+    rows: dict[str, dict] = {}
+    for line, row in csv_file.rows():
+        code, force = row["lsoa_code"].strip(), row["force"].strip()
+        if not code or not force:
+            problems.append(Problem(csv_file.name, line, None, "blank force or LSOA code"))
+            continue
+        if code in rows:
+            problems.append(Problem(csv_file.name, line, "lsoa_code", f"'{code}' appears twice"))
+        lat = lon = population = None
+        if row.get("latitude", "").strip():
+            lat = problems.check(csv_file.name, line, "latitude", parse_number, row["latitude"])
+            lon = problems.check(csv_file.name, line, "longitude", parse_number, row["longitude"])
+        if row.get("population", "").strip():
+            population = problems.check(
+                csv_file.name, line, "population", parse_count, row["population"]
+            )
+        rows[code] = {
+            "force": force,
+            "name": row["lsoa_name"].strip(),
+            "lat": lat,
+            "lon": lon,
+            "population": population,
+        }
+    problems.raise_if_any()
+    report = LoadReport(
+        "geography-force-lsoas",
+        csv_file.name,
+        len(rows),
+        len(rows),
+        notes=[f"{len(rows):,} LSOAs in {len({r['force'] for r in rows.values()})} forces"],
+    )
+    with engine.begin() as conn:
+        home = AreaIndex(conn).home_force()
+        forces = dict(conn.execute(select(Area.name, Area.id).where(Area.kind == "force")).all())
+        for name in sorted({r["force"] for r in rows.values()}):
+            if name not in forces:
+                forces[name] = conn.execute(
+                    insert(Area).returning(Area.id),
+                    {"code": f"force:{slug(name)}", "kind": "force", "name": name},
+                ).scalar_one()
+            elif forces[name] == home:
+                raise LoadRejected(
+                    [Problem(csv_file.name, None, "force", f"'{name}' is the home force")]
+                )
+        existing = dict(conn.execute(select(Area.code, Area.id).where(Area.kind == "lsoa")).all())
+        new = []
+        for code, r in rows.items():
+            values = {
+                "kind": "lsoa",
+                "name": r["name"],
+                "parent_id": forces[r["force"]],
+                "latitude": r["lat"],
+                "longitude": r["lon"],
+            }
+            if code in existing:
+                conn.execute(update(Area).where(Area.id == existing[code]).values(**values))
+            else:
+                new.append({"code": code, **values})
+        for chunk in _chunks(new, 5000):
+            conn.execute(insert(Area), chunk)
+        ids = dict(conn.execute(select(Area.code, Area.id).where(Area.kind == "lsoa")).all())
+        people = [
+            {"area_id": ids[c], "year": 2011, "persons": r["population"], "source": csv_file.name}
+            for c, r in rows.items()
+            if r["population"] is not None
+        ]
+        for chunk in _chunks([p["area_id"] for p in people], 500):
+            conn.execute(
+                delete(Population).where(Population.year == 2011, Population.area_id.in_(chunk))
+            )
+        for chunk in _chunks(people, 5000):
+            conn.execute(insert(Population), chunk)
+        rebuild_closure(conn)
+        record_load(conn, report, path, command)
+    return report

@@ -12,15 +12,19 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.orm import aliased
 from tqdm import tqdm
 
 from dashboard.loaders.base import AreaIndex, LoadReport, record_load
 from dashboard.loaders.errors import LoadRejected, Problem
 from dashboard.loaders.reading import CsvFile, ProblemList, parse_month
+from dashboard.loaders.street_fast import street_counts
 from dashboard.models import Area, AreaClosure, AsbIncidentMonth
 
 ASB_STREET = "Anti-social behaviour"
@@ -32,6 +36,7 @@ MAX_NEAREST_KM = 3.0
 
 
 def _force_lsoas(conn) -> dict[str, int]:
+    """The home force's LSOAs (the API loader maps points to these)."""
     index = AreaIndex(conn)
     force_id = index.home_force()
     rows = conn.execute(
@@ -40,6 +45,18 @@ def _force_lsoas(conn) -> dict[str, int]:
         .where(AreaClosure.ancestor_id == force_id, Area.kind == "lsoa")
     ).all()
     return dict(rows)
+
+
+def _lsoa_index(conn) -> pd.DataFrame:
+    """Every LSOA held, with its force: the home force's and any loaded for other forces."""
+    force = aliased(Area)
+    rows = conn.execute(
+        select(Area.code, Area.id, force.id)
+        .join(AreaClosure, AreaClosure.descendant_id == Area.id)
+        .join(force, force.id == AreaClosure.ancestor_id)
+        .where(Area.kind == "lsoa", force.kind == "force")
+    ).all()
+    return pd.DataFrame(rows, columns=["lsoa_code", "area_id", "force_id"]).set_index("lsoa_code")
 
 
 def _local_authority_of(lsoa_name: str) -> str:
@@ -62,29 +79,35 @@ def _month_parser(problems: ProblemList, file: str):
     return parse
 
 
-def _replace_months(conn, counts: Counter, source: str, load_id: int) -> int:
-    months = sorted({month for month, _ in counts})
+def _replace_months(conn, counts: pd.DataFrame, forces: set[int], source: str, load_id: int) -> int:
+    """Replace the file's months for the file's forces only: other forces' months stay."""
+    months = sorted(set(counts["month"]))
+    if not months:
+        return 0
+    in_forces = select(AreaClosure.descendant_id).where(AreaClosure.ancestor_id.in_(forces))
     conn.execute(
         delete(AsbIncidentMonth).where(
-            AsbIncidentMonth.dataset == "police_uk", AsbIncidentMonth.month.in_(months)
+            AsbIncidentMonth.dataset == "police_uk",
+            AsbIncidentMonth.month.in_(months),
+            AsbIncidentMonth.area_id.in_(in_forces),
         )
     )
     rows = [
         {
             "dataset": "police_uk",
             "month": month,
-            "area_id": area_id,
+            "area_id": int(area_id),
             "category": "unknown",
             "covid_breach": False,
-            "incidents": n,
+            "incidents": int(n),
             "attended": None,
             "source": source,
             "load_id": load_id,
         }
-        for (month, area_id), n in sorted(counts.items())
+        for month, area_id, n in counts.sort_values(["month", "area_id"]).itertuples(index=False)
     ]
-    if rows:
-        conn.execute(insert(AsbIncidentMonth), rows)
+    for start in range(0, len(rows), 50_000):
+        conn.execute(insert(AsbIncidentMonth), rows[start : start + 50_000])
     return len(rows)
 
 
@@ -93,83 +116,146 @@ def _outside_note(outside: Counter) -> str:
     return f"{sum(outside.values()):,} ASB rows outside the force area, not loaded ({listed})"
 
 
+@dataclass
+class _StreetFile:
+    path: Path
+    counts: pd.DataFrame  # month (date), area_id, n
+    forces: set[int]
+    report: LoadReport
+
+
+def _careful_counts(path: Path, lsoas: pd.DataFrame, problems: ProblemList):
+    """Row by row, naming the line of every problem (for files the fast path cannot read)."""
+    csv_file = CsvFile(path, STREET_COLUMNS)
+    month_of = _month_parser(problems, csv_file.name)
+    codes = lsoas["area_id"].to_dict()
+    counts: Counter = Counter()
+    outside: Counter = Counter()
+    rows_read = asb_rows = no_location = 0
+    for line, row in csv_file.rows():
+        rows_read += 1
+        month = month_of(line, "Month", row["month"])
+        if row["crime_type"] != ASB_STREET:
+            continue
+        asb_rows += 1
+        code = row["lsoa_code"].strip()
+        if not code:
+            no_location += 1
+        elif code in codes:
+            if month is not None:
+                counts[(month, codes[code])] += 1
+        else:
+            outside[_local_authority_of(row["lsoa_name"])] += 1
+    frame = pd.DataFrame(
+        [(m, a, n) for (m, a), n in counts.items()], columns=["month", "area_id", "n"]
+    )
+    return rows_read, asb_rows, frame, outside, no_location
+
+
+def _fast_counts(path: Path, lsoas: pd.DataFrame):
+    """The same from Arrow's counts, or None if the file needs the careful path."""
+    found = street_counts(path)
+    if found is None:
+        return None
+    counts = found.counts
+    months = {}
+    for text in counts["month"].unique():
+        try:
+            months[text] = parse_month(text)
+        except ValueError:
+            return None  # the careful path reports the lines
+    codes = counts["lsoa_code"].str.strip()
+    blank = codes == ""
+    area = codes.map(lsoas["area_id"])
+    known = area.notna() & ~blank
+    outside: Counter = Counter()
+    for name, n in counts.loc[~known & ~blank, ["lsoa_name", "n"]].itertuples(index=False):
+        outside[_local_authority_of(name)] += int(n)
+    frame = (
+        pd.DataFrame(
+            {
+                "month": counts.loc[known, "month"].map(months),
+                "area_id": area[known].astype("int64"),
+                "n": counts.loc[known, "n"].astype("int64"),
+            }
+        )
+        .groupby(["month", "area_id"], as_index=False)["n"]
+        .sum()
+    )
+    no_location = int(counts.loc[blank, "n"].sum())
+    return found.rows_read, found.asb_rows, frame, outside, no_location
+
+
 def load_street_files(
     engine: Engine, paths: list[Path], command: str = "python"
 ) -> list[LoadReport]:
     """Load police.uk street-level files (published or snake_case header; .csv or .csv.gz).
 
     All files are checked before anything is written, then written in one transaction, so a bad
-    file leaves the database as it was. Loading a month again replaces it.
+    file leaves the database as it was. Loading a force's month again replaces that force's
+    month (files are per force and month, as police.uk publishes them). Files are read by
+    Arrow in blocks, so memory stays flat however large they are; only the counts are kept.
     """
     with engine.connect() as conn:
-        lsoas = _force_lsoas(conn)
-    parsed = []
+        lsoas = _lsoa_index(conn)
+    force_of = lsoas.set_index("area_id")["force_id"].to_dict()
+    parsed: list[_StreetFile] = []
     problems = ProblemList()
     for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
         path = Path(path)
-        csv_file = CsvFile(path, STREET_COLUMNS)
-        month_of = _month_parser(problems, csv_file.name)
-        counts: Counter = Counter()
-        outside: Counter = Counter()
-        rows_read = asb_rows = no_location = 0
-        for line, row in csv_file.rows():
-            rows_read += 1
-            month = month_of(line, "Month", row["month"])
-            if row["crime_type"] != ASB_STREET:
-                continue
-            asb_rows += 1
-            code = row["lsoa_code"].strip()
-            if not code:
-                no_location += 1
-            elif code in lsoas:
-                if month is not None:
-                    counts[(month, lsoas[code])] += 1
-            else:
-                outside[_local_authority_of(row["lsoa_name"])] += 1
+        result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
+        rows_read, asb_rows, counts, outside, no_location = result
+        loaded = int(counts["n"].sum())
         report = LoadReport(
             "police-uk-street",
-            csv_file.name,
+            path.name,
             rows_read=asb_rows,
-            rows_loaded=sum(counts.values()),
+            rows_loaded=loaded,
             rows_skipped=sum(outside.values()) + no_location,
             notes=[
                 f"{rows_read:,} rows in the file, {asb_rows:,} of them ASB; "
                 f"{rows_read - asb_rows:,} other crime types ignored",
-                f"{sum(counts.values()):,} ASB rows loaded into "
-                f"{len({a for _, a in counts}):,} LSOAs, months "
-                + ", ".join(sorted({m.strftime("%Y-%m") for m, _ in counts})),
+                f"{loaded:,} ASB rows loaded into "
+                f"{counts['area_id'].nunique():,} LSOAs, months "
+                + ", ".join(sorted({m.strftime("%Y-%m") for m in counts["month"]})),
             ],
         )
         if outside:
             report.notes.append(_outside_note(outside))
         if no_location:
             report.notes.append(f"{no_location:,} ASB rows with no LSOA, not loaded")
-        parsed.append((path, counts, report))
+        forces = {force_of[a] for a in counts["area_id"].unique()}
+        parsed.append(_StreetFile(path, counts, forces, report))
     problems.raise_if_any()
     _check_no_month_in_two_files(parsed)
 
     with engine.begin() as conn:
-        for path, counts, report in parsed:
-            load_id = record_load(conn, report, path, command)
-            _replace_months(conn, counts, "police.uk street-level (OGL v3.0)", load_id)
-    return [report for _, _, report in parsed]
+        for item in parsed:
+            load_id = record_load(conn, item.report, item.path, command)
+            _replace_months(
+                conn, item.counts, item.forces, "police.uk street-level (OGL v3.0)", load_id
+            )
+    return [item.report for item in parsed]
 
 
-def _check_no_month_in_two_files(parsed) -> None:
-    seen: dict[dt.date, str] = {}
+def _check_no_month_in_two_files(parsed: list[_StreetFile]) -> None:
+    """One file per force and month: two would silently replace each other."""
+    seen: dict[tuple, str] = {}
     problems = []
-    for _path, counts, report in parsed:
-        for month in sorted({m for m, _ in counts}):
-            if month in seen:
-                problems.append(
-                    Problem(
-                        report.file,
-                        None,
-                        "Month",
-                        f"{month:%Y-%m} is also in {seen[month]}; load one file per month",
+    for item in parsed:
+        for month in sorted(set(item.counts["month"])):
+            for force in sorted(item.forces):
+                if (month, force) in seen:
+                    problems.append(
+                        Problem(
+                            item.report.file,
+                            None,
+                            "Month",
+                            f"{month:%Y-%m} is also in {seen[(month, force)]}; load one file "
+                            "per force and month",
+                        )
                     )
-                )
-            seen[month] = report.file
+                seen[(month, force)] = item.report.file
     if problems:
         raise LoadRejected(problems)
 
@@ -271,7 +357,11 @@ def load_api_file(engine: Engine, path: Path, command: str = "python") -> LoadRe
         report.notes.append(
             f"{outside:,} ASB points more than {MAX_NEAREST_KM:g} km from the force"
         )
+    frame = pd.DataFrame(
+        [(m, a, n) for (m, a), n in counts.items()], columns=["month", "area_id", "n"]
+    )
     with engine.begin() as conn:
         load_id = record_load(conn, report, path, command)
-        _replace_months(conn, counts, "police.uk API (OGL v3.0)", load_id)
+        home = AreaIndex(conn).home_force()
+        _replace_months(conn, frame, {home}, "police.uk API (OGL v3.0)", load_id)
     return report
