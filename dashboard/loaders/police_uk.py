@@ -79,9 +79,12 @@ def _month_parser(problems: ProblemList, file: str):
     return parse
 
 
-def _replace_months(conn, counts: pd.DataFrame, forces: set[int], source: str, load_id: int) -> int:
-    """Replace the file's months for the file's forces only: other forces' months stay."""
-    months = sorted(set(counts["month"]))
+def _replace_months(conn, counts: dict, forces: set[int], source: str, load_id: int) -> int:
+    """Replace the file's months for the file's forces only: other forces' months stay.
+
+    `counts` maps (month, area_id) to a count.
+    """
+    months = sorted({month for month, _ in counts})
     if not months:
         return 0
     in_forces = select(AreaClosure.descendant_id).where(AreaClosure.ancestor_id.in_(forces))
@@ -96,15 +99,15 @@ def _replace_months(conn, counts: pd.DataFrame, forces: set[int], source: str, l
         {
             "dataset": "police_uk",
             "month": month,
-            "area_id": int(area_id),
+            "area_id": area_id,
             "category": "unknown",
             "covid_breach": False,
-            "incidents": int(n),
+            "incidents": n,
             "attended": None,
             "source": source,
             "load_id": load_id,
         }
-        for month, area_id, n in counts.sort_values(["month", "area_id"]).itertuples(index=False)
+        for (month, area_id), n in sorted(counts.items())
     ]
     for start in range(0, len(rows), 50_000):
         conn.execute(insert(AsbIncidentMonth), rows[start : start + 50_000])
@@ -119,16 +122,15 @@ def _outside_note(outside: Counter) -> str:
 @dataclass
 class _StreetFile:
     path: Path
-    counts: pd.DataFrame  # month (date), area_id, n
+    counts: Counter  # (month, area_id) -> ASB rows
     forces: set[int]
     report: LoadReport
 
 
-def _careful_counts(path: Path, lsoas: pd.DataFrame, problems: ProblemList):
+def _careful_counts(path: Path, lsoas: dict[str, int], problems: ProblemList):
     """Row by row, naming the line of every problem (for files the fast path cannot read)."""
     csv_file = CsvFile(path, STREET_COLUMNS)
     month_of = _month_parser(problems, csv_file.name)
-    codes = lsoas["area_id"].to_dict()
     counts: Counter = Counter()
     outside: Counter = Counter()
     rows_read = asb_rows = no_location = 0
@@ -141,49 +143,39 @@ def _careful_counts(path: Path, lsoas: pd.DataFrame, problems: ProblemList):
         code = row["lsoa_code"].strip()
         if not code:
             no_location += 1
-        elif code in codes:
+        elif code in lsoas:
             if month is not None:
-                counts[(month, codes[code])] += 1
+                counts[(month, lsoas[code])] += 1
         else:
             outside[_local_authority_of(row["lsoa_name"])] += 1
-    frame = pd.DataFrame(
-        [(m, a, n) for (m, a), n in counts.items()], columns=["month", "area_id", "n"]
-    )
-    return rows_read, asb_rows, frame, outside, no_location
+    return rows_read, asb_rows, counts, outside, no_location
 
 
-def _fast_counts(path: Path, lsoas: pd.DataFrame):
-    """The same from Arrow's counts, or None if the file needs the careful path."""
+def _fast_counts(path: Path, lsoas: dict[str, int]):
+    """The same from Arrow's counts (one entry per month and LSOA), or None if the file needs
+    the careful path."""
     found = street_counts(path)
     if found is None:
         return None
-    counts = found.counts
-    months = {}
-    for text in counts["month"].unique():
-        try:
-            months[text] = parse_month(text)
-        except ValueError:
-            return None  # the careful path reports the lines
-    codes = counts["lsoa_code"].str.strip()
-    blank = codes == ""
-    area = codes.map(lsoas["area_id"])
-    known = area.notna() & ~blank
+    months: dict[str, dt.date] = {}
+    counts: Counter = Counter()
     outside: Counter = Counter()
-    for name, n in counts.loc[~known & ~blank, ["lsoa_name", "n"]].itertuples(index=False):
-        outside[_local_authority_of(name)] += int(n)
-    frame = (
-        pd.DataFrame(
-            {
-                "month": counts.loc[known, "month"].map(months),
-                "area_id": area[known].astype("int64"),
-                "n": counts.loc[known, "n"].astype("int64"),
-            }
-        )
-        .groupby(["month", "area_id"], as_index=False)["n"]
-        .sum()
-    )
-    no_location = int(counts.loc[blank, "n"].sum())
-    return found.rows_read, found.asb_rows, frame, outside, no_location
+    no_location = 0
+    c = found.counts
+    for text, code, name, n in zip(c["month"], c["lsoa_code"], c["lsoa_name"], c["n"], strict=True):
+        if text not in months:
+            try:
+                months[text] = parse_month(text)
+            except ValueError:
+                return None  # the careful path reports the lines
+        code = code.strip()
+        if not code:
+            no_location += n
+        elif code in lsoas:
+            counts[(months[text], lsoas[code])] += n
+        else:
+            outside[_local_authority_of(name)] += n
+    return found.rows_read, found.asb_rows, counts, outside, no_location
 
 
 def load_street_files(
@@ -197,15 +189,16 @@ def load_street_files(
     Arrow in blocks, so memory stays flat however large they are; only the counts are kept.
     """
     with engine.connect() as conn:
-        lsoas = _lsoa_index(conn)
-    force_of = lsoas.set_index("area_id")["force_id"].to_dict()
+        index = _lsoa_index(conn)
+    lsoas = dict(zip(index.index, index["area_id"].astype(int), strict=True))
+    force_of = dict(zip(index["area_id"].astype(int), index["force_id"].astype(int), strict=True))
     parsed: list[_StreetFile] = []
     problems = ProblemList()
     for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
         path = Path(path)
         result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
         rows_read, asb_rows, counts, outside, no_location = result
-        loaded = int(counts["n"].sum())
+        loaded = sum(counts.values())
         report = LoadReport(
             "police-uk-street",
             path.name,
@@ -216,15 +209,15 @@ def load_street_files(
                 f"{rows_read:,} rows in the file, {asb_rows:,} of them ASB; "
                 f"{rows_read - asb_rows:,} other crime types ignored",
                 f"{loaded:,} ASB rows loaded into "
-                f"{counts['area_id'].nunique():,} LSOAs, months "
-                + ", ".join(sorted({m.strftime("%Y-%m") for m in counts["month"]})),
+                f"{len({a for _, a in counts}):,} LSOAs, months "
+                + ", ".join(sorted({m.strftime("%Y-%m") for m, _ in counts})),
             ],
         )
         if outside:
             report.notes.append(_outside_note(outside))
         if no_location:
             report.notes.append(f"{no_location:,} ASB rows with no LSOA, not loaded")
-        forces = {force_of[a] for a in counts["area_id"].unique()}
+        forces = {force_of[a] for _, a in counts}
         parsed.append(_StreetFile(path, counts, forces, report))
     problems.raise_if_any()
     _check_no_month_in_two_files(parsed)
@@ -243,7 +236,7 @@ def _check_no_month_in_two_files(parsed: list[_StreetFile]) -> None:
     seen: dict[tuple, str] = {}
     problems = []
     for item in parsed:
-        for month in sorted(set(item.counts["month"])):
+        for month in sorted({m for m, _ in item.counts}):
             for force in sorted(item.forces):
                 if (month, force) in seen:
                     problems.append(
@@ -357,11 +350,8 @@ def load_api_file(engine: Engine, path: Path, command: str = "python") -> LoadRe
         report.notes.append(
             f"{outside:,} ASB points more than {MAX_NEAREST_KM:g} km from the force"
         )
-    frame = pd.DataFrame(
-        [(m, a, n) for (m, a), n in counts.items()], columns=["month", "area_id", "n"]
-    )
     with engine.begin() as conn:
         load_id = record_load(conn, report, path, command)
         home = AreaIndex(conn).home_force()
-        _replace_months(conn, frame, {home}, "police.uk API (OGL v3.0)", load_id)
+        _replace_months(conn, counts, {home}, "police.uk API (OGL v3.0)", load_id)
     return report

@@ -13,7 +13,6 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -29,7 +28,7 @@ BLOCK = 8 << 20  # bytes per block: a few hundred thousand rows
 class StreetCounts:
     rows_read: int
     asb_rows: int
-    counts: pd.DataFrame  # month (text), lsoa_code, lsoa_name, n
+    counts: dict[str, list]  # month (text), lsoa_code, lsoa_name, n: parallel lists
 
 
 def _header(path: Path) -> list[str] | None:
@@ -93,10 +92,9 @@ def street_counts(path: Path) -> StreetCounts | None:
                     )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
+    counts: dict[str, list] = {"month": [], "lsoa_code": [], "lsoa_name": [], "n": []}
     if parts:
         merged = pa.concat_tables(parts).group_by(["month", "lsoa_code", "lsoa_name"])
-        counts = merged.aggregate([("crime_type_count", "sum")]).to_pandas()
-        counts = counts.rename(columns={"crime_type_count_sum": "n"})
-    else:
-        counts = pd.DataFrame({"month": [], "lsoa_code": [], "lsoa_name": [], "n": []})
+        table = merged.aggregate([("crime_type_count", "sum")])
+        counts = table.rename_columns(["month", "lsoa_code", "lsoa_name", "n"]).to_pydict()
     return StreetCounts(rows_read, asb_rows, counts)
