@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from collections.abc import Callable
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, html
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import ids
-from dashboard.auth.current import area_scope
+from dashboard.auth.current import area_scope, may
 from dashboard.components import data_to_line
+from dashboard.extensions import cache
 from dashboard.filter_options import FilterChoices, filter_choices, filters_from_params
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.periods import month_label, period_label
 from dashboard.urlstate import Filters
+from queries._cache import data_version
 from queries.areas import AreaRecord, area_by_selector, filter_areas
 from queries.incidents import district_comparison, month_range
 from queries.meta import msg_data_to, survey_data_to
@@ -125,6 +130,32 @@ def no_data_notice() -> dbc.Alert:
     )
 
 
+def page_content(
+    page: str, build: Callable[[Filters, FilterChoices], list], filters: Filters, choices
+) -> list:
+    """A page's content for these filters, built once per data version and then served from
+    the cache (shared by every worker through Redis). The key holds everything the content
+    depends on: the page, the normalised filters, the data version, and what this user may
+    see (export buttons, restricted areas)."""
+    _, allowed = area_scope()
+    key = (
+        f"page:{page}:{filters.query_string()}:{data_version()}:"
+        f"{int(may('export'))}:{' '.join(sorted(allowed))}"
+    )
+    try:
+        hit = cache.get(key)
+    except Exception:  # the cache being down never stops a page
+        hit = None
+    if hit is not None:
+        return hit
+    content = [printed_filters(filters), data_to(), *build(filters, choices)]
+    # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
+    serialised = json.loads(json.dumps(content, cls=PlotlyJSONEncoder))
+    with contextlib.suppress(Exception):
+        cache.set(key, serialised)
+    return serialised
+
+
 def register_page(
     app: Dash,
     page: str,
@@ -140,12 +171,7 @@ def register_page(
         if not choices.areas or month_range("force") is None:
             return [no_data_notice()], filters.query_string()
         warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
-        return [
-            *warnings,
-            printed_filters(filters),
-            data_to(),
-            *build(filters, choices),
-        ], filters.query_string()
+        return [*warnings, *page_content(page, build, filters, choices)], filters.query_string()
 
     app.callback(
         Output(ids.content_id(page), "children"),

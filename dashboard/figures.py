@@ -689,7 +689,7 @@ def lsoa_map(
             geojson=geojson,
             locations=frame["lsoa_code"],
             z=frame["incidents"],
-            featureidkey="properties.LSOA11CD",
+            featureidkey="id",
             colorscale="Blues",
             marker_line_width=0.5,
             marker_line_color="#444444",

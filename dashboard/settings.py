@@ -108,7 +108,12 @@ class Settings:
                 "CACHE_DEFAULT_TIMEOUT": self.cache_timeout,
             }
         cache_type = self.cache_type or "SimpleCache"
-        config = {"CACHE_TYPE": cache_type, "CACHE_DEFAULT_TIMEOUT": self.cache_timeout}
+        config = {
+            "CACHE_TYPE": cache_type,
+            "CACHE_DEFAULT_TIMEOUT": self.cache_timeout,
+            # flask-caching keeps only 500 entries by default; a page sweep needs more.
+            "CACHE_THRESHOLD": 20_000,
+        }
         if cache_type == "FileSystemCache":
             config["CACHE_DIR"] = str(self.instance_dir / "cache")
         return config
