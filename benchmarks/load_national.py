@@ -99,10 +99,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
+    parser.add_argument("--keep-sqlite", type=Path, help="keep the loaded SQLite database here")
     args = parser.parse_args(argv)
     results = {}
+    keep = args.keep_sqlite
     with tempfile.TemporaryDirectory() as tmp:
-        results["sqlite"] = measure(f"sqlite:///{tmp}/national.sqlite3", args.data)
+        path = keep or Path(tmp) / "national.sqlite3"
+        results["sqlite"] = measure(f"sqlite:///{path}", args.data)
+        print(json.dumps({"sqlite": results["sqlite"]}), file=sys.stderr, flush=True)
     if args.postgres:
         url, drop = postgres_scratch(args.postgres)
         try:

@@ -99,3 +99,19 @@ def replace_rows(conn: Connection, model, keys: tuple[str, ...], rows: list[dict
             )
         )
     conn.execute(insert(model), rows)
+
+
+def bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert many rows: PostgreSQL's COPY (several times faster than INSERTs), else batches."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        columns = list(rows[0])
+        cursor = conn.connection.driver_connection.cursor()
+        names = ", ".join(columns)
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    for start in range(0, len(rows), 50_000):
+        conn.execute(table.insert(), rows[start : start + 50_000])

@@ -12,16 +12,15 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import aliased
 from tqdm import tqdm
 
-from dashboard.loaders.base import AreaIndex, LoadReport, record_load
+from dashboard.loaders.base import AreaIndex, LoadReport, bulk_insert, record_load
 from dashboard.loaders.errors import LoadRejected, Problem
 from dashboard.loaders.reading import CsvFile, ProblemList, parse_month
 from dashboard.loaders.street_fast import street_counts
@@ -109,22 +108,13 @@ def _replace_months(conn, counts: dict, forces: set[int], source: str, load_id: 
         }
         for (month, area_id), n in sorted(counts.items())
     ]
-    for start in range(0, len(rows), 50_000):
-        conn.execute(insert(AsbIncidentMonth), rows[start : start + 50_000])
+    bulk_insert(conn, AsbIncidentMonth.__table__, rows)
     return len(rows)
 
 
 def _outside_note(outside: Counter) -> str:
     listed = ", ".join(f"{la} {n:,}" for la, n in outside.most_common())
     return f"{sum(outside.values()):,} ASB rows outside the force area, not loaded ({listed})"
-
-
-@dataclass
-class _StreetFile:
-    path: Path
-    counts: Counter  # (month, area_id) -> ASB rows
-    forces: set[int]
-    report: LoadReport
 
 
 def _careful_counts(path: Path, lsoas: dict[str, int], problems: ProblemList):
@@ -183,74 +173,72 @@ def load_street_files(
 ) -> list[LoadReport]:
     """Load police.uk street-level files (published or snake_case header; .csv or .csv.gz).
 
-    All files are checked before anything is written, then written in one transaction, so a bad
-    file leaves the database as it was. Loading a force's month again replaces that force's
-    month (files are per force and month, as police.uk publishes them). Files are read by
-    Arrow in blocks, so memory stays flat however large they are; only the counts are kept.
+    Everything is written in one transaction: a bad file anywhere (every file is still checked,
+    so all problems are reported) rolls it all back and leaves the database as it was. Files are
+    read by Arrow in blocks and written as soon as they are counted, so memory stays flat
+    however many or large they are. Loading a force's month again replaces that force's month
+    (files are per force and month, as police.uk publishes them).
     """
     with engine.connect() as conn:
         index = _lsoa_index(conn)
     lsoas = dict(zip(index.index, index["area_id"].astype(int), strict=True))
     force_of = dict(zip(index["area_id"].astype(int), index["force_id"].astype(int), strict=True))
-    parsed: list[_StreetFile] = []
     problems = ProblemList()
-    for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
-        path = Path(path)
-        result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
-        rows_read, asb_rows, counts, outside, no_location = result
-        loaded = sum(counts.values())
-        report = LoadReport(
-            "police-uk-street",
-            path.name,
-            rows_read=asb_rows,
-            rows_loaded=loaded,
-            rows_skipped=sum(outside.values()) + no_location,
-            notes=[
-                f"{rows_read:,} rows in the file, {asb_rows:,} of them ASB; "
-                f"{rows_read - asb_rows:,} other crime types ignored",
-                f"{loaded:,} ASB rows loaded into "
-                f"{len({a for _, a in counts}):,} LSOAs, months "
-                + ", ".join(sorted({m.strftime("%Y-%m") for m, _ in counts})),
-            ],
-        )
-        if outside:
-            report.notes.append(_outside_note(outside))
-        if no_location:
-            report.notes.append(f"{no_location:,} ASB rows with no LSOA, not loaded")
-        forces = {force_of[a] for _, a in counts}
-        parsed.append(_StreetFile(path, counts, forces, report))
-    problems.raise_if_any()
-    _check_no_month_in_two_files(parsed)
-
-    with engine.begin() as conn:
-        for item in parsed:
-            load_id = record_load(conn, item.report, item.path, command)
-            _replace_months(
-                conn, item.counts, item.forces, "police.uk street-level (OGL v3.0)", load_id
-            )
-    return [item.report for item in parsed]
-
-
-def _check_no_month_in_two_files(parsed: list[_StreetFile]) -> None:
-    """One file per force and month: two would silently replace each other."""
     seen: dict[tuple, str] = {}
-    problems = []
-    for item in parsed:
-        for month in sorted({m for m, _ in item.counts}):
-            for force in sorted(item.forces):
-                if (month, force) in seen:
-                    problems.append(
-                        Problem(
-                            item.report.file,
-                            None,
-                            "Month",
-                            f"{month:%Y-%m} is also in {seen[(month, force)]}; load one file "
-                            "per force and month",
+    reports: list[LoadReport] = []
+    with engine.begin() as conn:
+        for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
+            path = Path(path)
+            try:
+                result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
+            except LoadRejected as exc:  # a file that cannot be read at all
+                problems.extend(exc.problems)
+                continue
+            rows_read, asb_rows, counts, outside, no_location = result
+            report = _street_report(path, rows_read, asb_rows, counts, outside, no_location)
+            forces = {force_of[a] for _, a in counts}
+            for month in sorted({m for m, _ in counts}):
+                for force in sorted(forces):
+                    if (month, force) in seen:
+                        problems.append(
+                            Problem(
+                                report.file,
+                                None,
+                                "Month",
+                                f"{month:%Y-%m} is also in {seen[(month, force)]}; load one "
+                                "file per force and month",
+                            )
                         )
-                    )
-                seen[(month, force)] = item.report.file
-    if problems:
-        raise LoadRejected(problems)
+                    seen[(month, force)] = report.file
+            reports.append(report)
+            if not problems:  # once anything is wrong, only check: it will all roll back
+                load_id = record_load(conn, report, path, command)
+                _replace_months(conn, counts, forces, "police.uk street-level (OGL v3.0)", load_id)
+        problems.raise_if_any()  # inside the transaction: raising rolls every write back
+    return reports
+
+
+def _street_report(path, rows_read, asb_rows, counts, outside, no_location) -> LoadReport:
+    loaded = sum(counts.values())
+    report = LoadReport(
+        "police-uk-street",
+        path.name,
+        rows_read=asb_rows,
+        rows_loaded=loaded,
+        rows_skipped=sum(outside.values()) + no_location,
+        notes=[
+            f"{rows_read:,} rows in the file, {asb_rows:,} of them ASB; "
+            f"{rows_read - asb_rows:,} other crime types ignored",
+            f"{loaded:,} ASB rows loaded into "
+            f"{len({a for _, a in counts}):,} LSOAs, months "
+            + ", ".join(sorted({m.strftime("%Y-%m") for m, _ in counts})),
+        ],
+    )
+    if outside:
+        report.notes.append(_outside_note(outside))
+    if no_location:
+        report.notes.append(f"{no_location:,} ASB rows with no LSOA, not loaded")
+    return report
 
 
 def _api_records(path: Path, problems: ProblemList):
