@@ -113,5 +113,18 @@ def bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
         return
+    if conn.dialect.name == "sqlite":
+        # The driver's own executemany with tuples: SQLAlchemy's per-row parameter handling
+        # costs as much as SQLite's insert itself at this volume. Types are plain here
+        # (ints, strings, dates as ISO text, booleans as 0/1), as SQLAlchemy would send them.
+        columns = list(rows[0])
+        placeholders = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
+        values = [
+            tuple(v.isoformat() if isinstance(v, dt.date) else v for v in (r[c] for c in columns))
+            for r in rows
+        ]
+        conn.connection.driver_connection.executemany(sql, values)
+        return
     for start in range(0, len(rows), 50_000):
         conn.execute(table.insert(), rows[start : start + 50_000])
