@@ -33,8 +33,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## Every performance figure in the README (about 15 minutes; needs PostgreSQL, Redis, chromium).
 bench: install
-	$(BIN)/python benchmarks/overview_latency.py
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache
