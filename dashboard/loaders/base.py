@@ -31,16 +31,14 @@ class LoadReport:
         return "\n".join([text, *(f"  {n}" for n in self.notes)])
 
 
-def record_load(
-    conn: Connection, report: LoadReport, path: Path, command: str, sha256: str | None = None
-) -> int:
+def record_load(conn: Connection, report: LoadReport, path: Path, command: str) -> int:
     """Write the data_load row in the same transaction as the data it describes."""
     return conn.execute(
         insert(DataLoad).returning(DataLoad.id),
         {
             "kind": report.kind,
             "file_name": str(report.file),
-            "sha256": sha256 or file_sha256(path),
+            "sha256": file_sha256(path),
             "rows_read": report.rows_read,
             "rows_loaded": report.rows_loaded,
             "rows_skipped": report.rows_skipped,

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections import Counter, deque
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from tqdm import tqdm
 
 from dashboard.loaders.base import AreaIndex, LoadReport, bulk_insert, record_load
 from dashboard.loaders.errors import LoadRejected, Problem
-from dashboard.loaders.reading import CsvFile, ProblemList, file_sha256, parse_month
+from dashboard.loaders.reading import CsvFile, ProblemList, parse_month
 from dashboard.loaders.street_fast import street_counts
 from dashboard.models import Area, AreaClosure, AsbIncidentMonth
 
@@ -188,28 +187,13 @@ def load_street_files(
     problems = ProblemList()
     seen: dict[tuple, str] = {}
     reports: list[LoadReport] = []
-
-    def read(path: Path):
-        """Count one file (and hash it): runs on a second thread, ahead of the writes."""
-        try:
-            counts = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
-            return path, counts, file_sha256(path), None
-        except LoadRejected as exc:  # a file that cannot be read at all
-            return path, None, None, exc
-
-    # Arrow and SQLite both release the GIL, so reading file n+1 overlaps writing file n.
-    with engine.begin() as conn, ThreadPoolExecutor(max_workers=1) as reader:
-        ahead = deque(reader.submit(read, Path(p)) for p in paths[:2])
-        queued = iter(paths[2:])
-        progress = tqdm(total=len(paths), desc="police.uk files", unit="file", disable=None)
-        while ahead:
-            path, result, sha256, rejected = ahead.popleft().result()
-            following = next(queued, None)
-            if following is not None:
-                ahead.append(reader.submit(read, Path(following)))
-            progress.update()
-            if rejected is not None:
-                problems.extend(rejected.problems)
+    with engine.begin() as conn:
+        for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
+            path = Path(path)
+            try:
+                result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
+            except LoadRejected as exc:  # a file that cannot be read at all
+                problems.extend(exc.problems)
                 continue
             rows_read, asb_rows, counts, outside, no_location = result
             report = _street_report(path, rows_read, asb_rows, counts, outside, no_location)
@@ -229,9 +213,8 @@ def load_street_files(
                     seen[(month, force)] = report.file
             reports.append(report)
             if not problems:  # once anything is wrong, only check: it will all roll back
-                load_id = record_load(conn, report, path, command, sha256)
+                load_id = record_load(conn, report, path, command)
                 _replace_months(conn, counts, forces, "police.uk street-level (OGL v3.0)", load_id)
-        progress.close()
         problems.raise_if_any()  # inside the transaction: raising rolls every write back
     return reports
 
