@@ -78,7 +78,14 @@ def _month_parser(problems: ProblemList, file: str):
     return parse
 
 
-def _replace_months(conn, counts: dict, forces: set[int], source: str, load_id: int) -> int:
+def _replace_months(
+    conn,
+    counts: dict,
+    forces: set[int],
+    source: str,
+    load_id: int,
+    area_ids: list[int] | None = None,
+) -> int:
     """Replace the file's months for the file's forces only: other forces' months stay.
 
     `counts` maps (month, area_id) to a count.
@@ -86,12 +93,20 @@ def _replace_months(conn, counts: dict, forces: set[int], source: str, load_id: 
     months = sorted({month for month, _ in counts})
     if not months:
         return 0
-    in_forces = select(AreaClosure.descendant_id).where(AreaClosure.ancestor_id.in_(forces))
+    if area_ids is None:
+        area_ids = (
+            conn.execute(
+                select(AreaClosure.descendant_id).where(AreaClosure.ancestor_id.in_(forces))
+            )
+            .scalars()
+            .all()
+        )
+    # Named ids, not a join: PostgreSQL then probes the (dataset, month, area_id) index.
     conn.execute(
         delete(AsbIncidentMonth).where(
             AsbIncidentMonth.dataset == "police_uk",
             AsbIncidentMonth.month.in_(months),
-            AsbIncidentMonth.area_id.in_(in_forces),
+            AsbIncidentMonth.area_id.in_(sorted(area_ids)),
         )
     )
     rows = [
@@ -184,6 +199,9 @@ def load_street_files(
         index = _lsoa_index(conn)
     lsoas = dict(zip(index.index, index["area_id"].astype(int), strict=True))
     force_of = dict(zip(index["area_id"].astype(int), index["force_id"].astype(int), strict=True))
+    lsoas_of_force: dict[int, list[int]] = {}
+    for area_id, force_id in force_of.items():
+        lsoas_of_force.setdefault(force_id, []).append(area_id)
     problems = ProblemList()
     seen: dict[tuple, str] = {}
     reports: list[LoadReport] = []
@@ -214,7 +232,14 @@ def load_street_files(
             reports.append(report)
             if not problems:  # once anything is wrong, only check: it will all roll back
                 load_id = record_load(conn, report, path, command)
-                _replace_months(conn, counts, forces, "police.uk street-level (OGL v3.0)", load_id)
+                _replace_months(
+                    conn,
+                    counts,
+                    forces,
+                    "police.uk street-level (OGL v3.0)",
+                    load_id,
+                    [a for f in sorted(forces) for a in lsoas_of_force[f]],
+                )
         problems.raise_if_any()  # inside the transaction: raising rolls every write back
     return reports
 
