@@ -92,29 +92,39 @@ def identity_provider():
     server.shutdown()
 
 
-def test_oidc001_sign_in_through_the_identity_provider(
-    identity_provider,
-    secure_url,  # noqa: F811
-    tmp_path,
-):
+def _client(issuer: str, url: str, tmp_path, **settings):
+    """A test client of the app with sign-in on and OpenID Connect pointed at the stub."""
     from dashboard.app import create_app
 
-    issuer, user = identity_provider
     app = create_app(
         {
-            "database_url": secure_url,
+            "database_url": url,
             "instance_dir": tmp_path,
             "secret_key": SECRET,
             "cookie_secure": "0",
             "oidc_issuer": issuer,
             "oidc_client_id": CLIENT_ID,
             "oidc_client_secret": "stub-secret",
-            "oidc_role_map": "Dashboard.Analyst=analyst,Dashboard.Admin=admin",
             "log_level": "WARNING",
+            **settings,
         }
     )
-    db.configure(secure_url)
-    client = app.server.test_client()
+    db.configure(url)
+    return app.server.test_client()
+
+
+def test_oidc001_sign_in_through_the_identity_provider(
+    identity_provider,
+    secure_url,  # noqa: F811
+    tmp_path,
+):
+    issuer, user = identity_provider
+    client = _client(
+        issuer,
+        secure_url,
+        tmp_path,
+        oidc_role_map="Dashboard.Analyst=analyst,Dashboard.Admin=admin",
+    )
     login_page = client.get("/login").get_data(as_text=True)
     assert "Sign in with your organisation account" in login_page
     start = client.get("/auth/oidc/login?next=/attendance")
@@ -141,23 +151,8 @@ def test_oidc002_a_tampered_callback_is_refused(
     secure_url,  # noqa: F811
     tmp_path,
 ):
-    from dashboard.app import create_app
-
     issuer, _ = identity_provider
-    app = create_app(
-        {
-            "database_url": secure_url,
-            "instance_dir": tmp_path,
-            "secret_key": SECRET,
-            "cookie_secure": "0",
-            "oidc_issuer": issuer,
-            "oidc_client_id": CLIENT_ID,
-            "oidc_client_secret": "stub-secret",
-            "log_level": "WARNING",
-        }
-    )
-    db.configure(secure_url)
-    client = app.server.test_client()
+    client = _client(issuer, secure_url, tmp_path)
     client.get("/auth/oidc/login")
     forged = client.get("/auth/oidc/callback?code=code-0&state=not-the-state")
     assert forged.status_code == 401
