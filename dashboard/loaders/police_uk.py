@@ -78,13 +78,27 @@ def _month_parser(problems: ProblemList, file: str):
     return parse
 
 
+def _held_force_months(conn) -> set[tuple]:
+    """(month, force id) pairs of police.uk data already held: only those need a DELETE
+    before they are written again (on a first load, none do)."""
+    force = aliased(Area)
+    rows = conn.execute(
+        select(AsbIncidentMonth.month, force.id)
+        .join(AreaClosure, AreaClosure.descendant_id == AsbIncidentMonth.area_id)
+        .join(force, force.id == AreaClosure.ancestor_id)
+        .where(AsbIncidentMonth.dataset == "police_uk", force.kind == "force")
+        .distinct()
+    ).all()
+    return {(r[0], r[1]) for r in rows}
+
+
 def _replace_months(
     conn,
     counts: dict,
     forces: set[int],
     source: str,
     load_id: int,
-    area_ids: list[int] | None = None,
+    held: set[tuple] | None = None,
 ) -> int:
     """Replace the file's months for the file's forces only: other forces' months stay.
 
@@ -93,22 +107,15 @@ def _replace_months(
     months = sorted({month for month, _ in counts})
     if not months:
         return 0
-    if area_ids is None:
-        area_ids = (
-            conn.execute(
-                select(AreaClosure.descendant_id).where(AreaClosure.ancestor_id.in_(forces))
+    if held is None or any((m, f) in held for m in months for f in forces):
+        in_forces = select(AreaClosure.descendant_id).where(AreaClosure.ancestor_id.in_(forces))
+        conn.execute(
+            delete(AsbIncidentMonth).where(
+                AsbIncidentMonth.dataset == "police_uk",
+                AsbIncidentMonth.month.in_(months),
+                AsbIncidentMonth.area_id.in_(in_forces),
             )
-            .scalars()
-            .all()
         )
-    # Named ids, not a join: PostgreSQL then probes the (dataset, month, area_id) index.
-    conn.execute(
-        delete(AsbIncidentMonth).where(
-            AsbIncidentMonth.dataset == "police_uk",
-            AsbIncidentMonth.month.in_(months),
-            AsbIncidentMonth.area_id.in_(sorted(area_ids)),
-        )
-    )
     rows = [
         {
             "dataset": "police_uk",
@@ -199,9 +206,8 @@ def load_street_files(
         index = _lsoa_index(conn)
     lsoas = dict(zip(index.index, index["area_id"].astype(int), strict=True))
     force_of = dict(zip(index["area_id"].astype(int), index["force_id"].astype(int), strict=True))
-    lsoas_of_force: dict[int, list[int]] = {}
-    for area_id, force_id in force_of.items():
-        lsoas_of_force.setdefault(force_id, []).append(area_id)
+    with engine.connect() as conn:
+        held = _held_force_months(conn)
     problems = ProblemList()
     seen: dict[tuple, str] = {}
     reports: list[LoadReport] = []
@@ -238,7 +244,7 @@ def load_street_files(
                     forces,
                     "police.uk street-level (OGL v3.0)",
                     load_id,
-                    [a for f in sorted(forces) for a in lsoas_of_force[f]],
+                    held,
                 )
         problems.raise_if_any()  # inside the transaction: raising rolls every write back
     return reports
