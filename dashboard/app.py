@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from authlib.integrations.flask_client import OAuth
 from dash import Dash, Input, Output, dcc, html, set_props
 from flask import Flask, jsonify, request
+from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -213,6 +214,10 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         n = settings.trusted_proxies
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n)
     csrf.init_app(server)
+    # gzip/brotli for pages, callback JSON and the (large) component bundles: the Incidents
+    # response falls from about 200 KB to 30 KB on the wire.
+    server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_LEVEL=6, COMPRESS_BR_LEVEL=4)
+    Compress(server)
     server.register_blueprint(auth_views.bp)
     server.before_request(authorise)
     if server.config["ASB_OIDC_ENABLED"]:
