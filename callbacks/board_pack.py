@@ -132,6 +132,8 @@ def board_pack_pdf() -> Response:
     audit("export", f"board pack pdf: {request.query_string.decode()[:300]}")
     try:
         name, pdf = make_pack(request.args.to_dict(), "pdf")
+    except PermissionError:
+        abort(403)
     except ImageExportUnavailable as exc:
         log.warning("Board pack failed: %s", exc.__cause__)
         back = "/?" + request.query_string.decode() if request.query_string else "/"
