@@ -204,10 +204,9 @@ def load_street_files(
     paths = list(paths)
     with engine.connect() as conn:
         index = _lsoa_index(conn)
+        held = _held_force_months(conn)
     lsoas = dict(zip(index.index, index["area_id"].astype(int), strict=True))
     force_of = dict(zip(index["area_id"].astype(int), index["force_id"].astype(int), strict=True))
-    with engine.connect() as conn:
-        held = _held_force_months(conn)
     problems = ProblemList()
     seen: dict[tuple, str] = {}
     reports: list[LoadReport] = []
