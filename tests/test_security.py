@@ -251,6 +251,13 @@ def test_sec007_security_headers_and_cookies(secure_app):
     login = secure_app.server.test_client().get("/login")
     session_cookie = next(c for c in login.headers.getlist("Set-Cookie") if "asb_session" in c)
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    # Figures are never stored by the browser; the large component bundles are.
+    assert _post(client, page_payload(ids.OVERVIEW)).headers["Cache-Control"] == "no-store"
+    page = client.get("/").get_data(as_text=True)
+    bundle = re.search(r'src="(/_dash-component-suites/[^"]+)"', page).group(1)
+    response = client.get(bundle)
+    assert "max-age" in response.headers["Cache-Control"]
+    response.close()
     https = secure_app.server.test_client().get("/login", base_url="https://dash.example")
     assert https.headers["Strict-Transport-Security"].startswith("max-age=")
 
