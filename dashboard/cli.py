@@ -66,6 +66,10 @@ def run(host: str | None, port: int | None) -> None:
     from dashboard.app import create_app
 
     settings = Settings.from_env()
+    try:
+        settings.check_production()
+    except RuntimeError as exc:  # a clear message, not a traceback
+        raise click.ClickException(str(exc)) from None
     app = create_app(settings)
     host = host or settings.host
     port = port or settings.port

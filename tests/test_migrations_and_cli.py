@@ -43,3 +43,16 @@ def test_cli001_init_load_and_reject(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "police-uk-street" in result.output
     assert "template-incidents" in result.output  # the shipped illustrative series
     assert "bad.csv" not in result.output  # the rejected file left no trace
+
+
+def test_cli003_run_refuses_a_default_secret_with_a_message(tmp_path):
+    from click.testing import CliRunner
+
+    from dashboard.cli import main
+
+    result = CliRunner().invoke(
+        main, ["run"], env={"ASB_INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "", "ASB_DEMO": "0"}
+    )
+    assert result.exit_code == 1
+    assert "Refusing to start: set SECRET_KEY" in result.output
+    assert "Traceback" not in result.output
