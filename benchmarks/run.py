@@ -1,6 +1,7 @@
 """`make bench`: every performance figure in the README, from nothing, in one run.
 
-1. The default database: build time; every page's callbacks swept cold and warm.
+1. The default database: build time; every page's callbacks swept cold and warm; the forecast
+   backtest (heuristic against estimated initial states: accuracy and fit time).
 2. The national data set (benchmarks/national_data.py, 43 forces x 10 years, ~15.5 million ASB
    rows): generated, then loaded into SQLite and PostgreSQL (rows/s, peak RSS).
 3. The callback sweep again on the national SQLite database.
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import callback_sweep  # noqa: E402
+import forecast_backtest  # noqa: E402
 import national_data  # noqa: E402
 import side_by_side  # noqa: E402
 from load_national import measure as measure_load  # noqa: E402
@@ -176,6 +178,8 @@ def main() -> None:
     default_url, results["default_build_s"] = default_database(work)
     results["sweep_default"] = callback_sweep.sweep(default_url)
     results["sweep_default_s"] = round(time.monotonic() - t, 1)
+    t = step("forecast backtest")
+    results["forecast_backtest"] = forecast_backtest.backtest(default_url)
 
     if not args.skip_national:
         t = step("national data: generate")
@@ -243,6 +247,15 @@ def markdown(r: dict) -> str:
         "| --- | ---: | ---: | ---: | ---: |",
         *_sweep_rows(r["sweep_default"]),
     ]
+    if "forecast_backtest" in r:
+        b, est, heu = r["forecast_backtest"], "estimated", "heuristic"
+        lines += [
+            "",
+            f"Forecast backtest ({b['backtests']} twelve-month forecasts over {b['areas']} areas): "
+            f"heuristic initial states MAPE {b[heu]['mape_pct']}% in "
+            f"{b[heu]['fit_ms_median']} ms a fit; every state estimated MAPE "
+            f"{b[est]['mape_pct']}% in {b[est]['fit_ms_median']} ms a fit.",
+        ]
     if "load_sqlite" in r:
         n = r["national_data"]
         lines += [

