@@ -61,6 +61,7 @@ def figure_kb(body: dict) -> float:
 
 def client_for(url: str):
     from dashboard.app import create_app
+    from dashboard.runtime import settle_heap
 
     work = Path(tempfile.mkdtemp(prefix="asb-sweep-"))
     app = create_app(
@@ -72,6 +73,7 @@ def client_for(url: str):
             "auto_init": False,
         }
     )
+    settle_heap()  # as dashboard/wsgi.py does in each gunicorn worker
     client = app.server.test_client()
     client.get("/")
     client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value

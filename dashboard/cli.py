@@ -64,6 +64,7 @@ def main() -> None:
 def run(host: str | None, port: int | None) -> None:
     """Serve the dashboard (building the default database on first start)."""
     from dashboard.app import create_app
+    from dashboard.runtime import settle_heap
 
     settings = Settings.from_env()
     try:
@@ -71,6 +72,7 @@ def run(host: str | None, port: int | None) -> None:
     except RuntimeError as exc:  # a clear message, not a traceback
         raise click.ClickException(str(exc)) from None
     app = create_app(settings)
+    settle_heap()
     host = host or settings.host
     port = port or settings.port
     click.echo(f"ASB Oversight Dashboard on http://{host}:{port}/")

@@ -5,6 +5,8 @@ lazily per process either way.
 """
 
 from dashboard.app import create_app
+from dashboard.runtime import settle_heap
 
 app = create_app()
 server = app.server
+settle_heap()

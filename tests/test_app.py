@@ -85,3 +85,22 @@ def test_app008_health(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json()["status"] == "ok" and response.get_json()["data_version"] > 0
+
+
+def test_app009_serving_process_settles_its_heap():
+    """wsgi.py and `asb-dashboard run` call settle_heap: the boundaries are read before the
+    first request and the start-up heap is frozen, out of the collector's full passes."""
+    import gc
+    import sys
+
+    from dashboard.boundaries import _all_features
+    from dashboard.runtime import settle_heap
+
+    gc.unfreeze()
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 10_000
+        assert _all_features.cache_info().currsize == 1
+        assert "statsmodels.tsa.exponential_smoothing.ets" in sys.modules
+    finally:
+        gc.unfreeze()
