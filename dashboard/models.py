@@ -87,7 +87,7 @@ class AsbIncidentMonth(Base):
         ),
         CheckConstraint(f"category IN {CATEGORIES}", name="ck_incident_category"),
         CheckConstraint(f"dataset IN {DATASETS}", name="ck_incident_dataset"),
-        Index("ix_incident_dataset_month_area", "dataset", "month", "area_id"),
+        # (dataset, month, area_id) lookups use uq_incident_cell's index (migration 0004).
         Index("ix_incident_area_month", "area_id", "month"),
     )
 

@@ -190,3 +190,43 @@ def test_puk010_api_json_and_far_points(geo_engine, tmp_path):
     path.write_text(json.dumps(crimes), encoding="utf-8")
     report = load_api_file(geo_engine, path)
     assert (report.rows_read, report.rows_loaded, report.rows_skipped) == (2, 1, 1)
+
+
+def test_puk011_a_failed_write_mid_load_rolls_everything_back(geo_engine, monkeypatch):
+    """Writes run on a background thread, in batches: a database error in a later batch still
+    reaches the caller, and the batches already written roll back with it."""
+    import dashboard.loaders.police_uk as police_uk
+
+    files = sorted((DATA / "police_uk").glob("*.csv.gz"))
+    assert len(files) > 2
+    monkeypatch.setattr(police_uk, "BATCH_FILES", 1)  # each file its own write
+    real_insert, calls = police_uk.bulk_insert, []
+
+    def failing_insert(conn, table, columns, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("disk full (simulated)")
+        real_insert(conn, table, columns, rows)
+
+    monkeypatch.setattr(police_uk, "bulk_insert", failing_insert)
+    before = table_counts(geo_engine)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load_street_files(geo_engine, files)
+    assert len(calls) == 2  # nothing more was written after the failure
+    assert table_counts(geo_engine) == before
+
+
+def test_puk012_write_behind_keeps_order_and_raises_on_the_callers_thread():
+    from dashboard.loaders.write_behind import WriteBehind
+
+    done: list[int] = []
+
+    def job(n: int) -> None:
+        if n == 3:
+            raise ValueError("job 3 failed")
+        done.append(n)
+
+    with pytest.raises(ValueError, match="job 3 failed"), WriteBehind(depth=2) as writer:
+        for n in range(6):
+            writer.submit(job, n)  # raises here or when the block ends: the caller's thread
+    assert done == [0, 1, 2]

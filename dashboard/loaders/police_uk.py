@@ -16,14 +16,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import aliased
 from tqdm import tqdm
 
-from dashboard.loaders.base import AreaIndex, LoadReport, bulk_insert, record_load
+from dashboard.loaders.base import (
+    AreaIndex,
+    LoadReport,
+    bulk_insert,
+    bulk_load_cache,
+    record_load,
+)
 from dashboard.loaders.errors import LoadRejected, Problem
-from dashboard.loaders.reading import CsvFile, ProblemList, parse_month
+from dashboard.loaders.reading import CsvFile, ProblemList, file_sha256, parse_month
 from dashboard.loaders.street_fast import street_counts
+from dashboard.loaders.write_behind import WriteBehind
 from dashboard.models import Area, AreaClosure, AsbIncidentMonth
 
 ASB_STREET = "Anti-social behaviour"
@@ -92,22 +101,16 @@ def _held_force_months(conn) -> set[tuple]:
     return {(r[0], r[1]) for r in rows}
 
 
-def _replace_months(
-    conn,
-    counts: dict,
-    forces: set[int],
-    source: str,
-    load_id: int,
-    held: set[tuple] | None = None,
-) -> int:
-    """Replace the file's months for the file's forces only: other forces' months stay.
+MONTH_COLUMNS = ("dataset", "month", "area_id", "category", "covid_breach", "incidents")
+MONTH_COLUMNS += ("attended", "source", "load_id")
+BATCH_FILES = 16  # files a street load writes at once: fewer round trips, memory still small
 
-    `counts` maps (month, area_id) to a count.
-    """
+
+def _clear_months(conn, counts: dict, forces: set[int], held: set[tuple] | None = None) -> None:
+    """Delete the police.uk months about to be written, for these forces only (other forces'
+    months stay); skipped when `held` shows there is nothing to delete."""
     months = sorted({month for month, _ in counts})
-    if not months:
-        return 0
-    if held is None or any((m, f) in held for m in months for f in forces):
+    if months and (held is None or any((m, f) in held for m in months for f in forces)):
         in_forces = select(AreaClosure.descendant_id).where(AreaClosure.ancestor_id.in_(forces))
         conn.execute(
             delete(AsbIncidentMonth).where(
@@ -116,22 +119,21 @@ def _replace_months(
                 AsbIncidentMonth.area_id.in_(in_forces),
             )
         )
-    rows = [
-        {
-            "dataset": "police_uk",
-            "month": month,
-            "area_id": area_id,
-            "category": "unknown",
-            "covid_breach": False,
-            "incidents": n,
-            "attended": None,
-            "source": source,
-            "load_id": load_id,
-        }
+
+
+def _month_rows(counts: dict, source: str, load_id: int) -> list[tuple]:
+    """`counts` ((month, area_id) -> count) as asb_incident_month rows, in MONTH_COLUMNS order."""
+    return [
+        ("police_uk", month, area_id, "unknown", False, n, None, source, load_id)
         for (month, area_id), n in sorted(counts.items())
     ]
-    bulk_insert(conn, AsbIncidentMonth.__table__, rows)
-    return len(rows)
+
+
+def _replace_months(conn, counts: dict, forces: set[int], source: str, load_id: int) -> None:
+    _clear_months(conn, counts, forces)
+    bulk_insert(
+        conn, AsbIncidentMonth.__table__, MONTH_COLUMNS, _month_rows(counts, source, load_id)
+    )
 
 
 def _outside_note(outside: Counter) -> str:
@@ -164,29 +166,41 @@ def _careful_counts(path: Path, lsoas: dict[str, int], problems: ProblemList):
 
 
 def _fast_counts(path: Path, lsoas: dict[str, int]):
-    """The same from Arrow's counts (one entry per month and LSOA), or None if the file needs
+    """The same from Arrow's counts, mapped to areas inside Arrow, or None if the file needs
     the careful path."""
     found = street_counts(path)
     if found is None:
         return None
+    table = found.counts
     months: dict[str, dt.date] = {}
-    counts: Counter = Counter()
+    for text in pc.unique(table["month"]).to_pylist():
+        try:
+            months[text] = parse_month(text)
+        except ValueError:
+            return None  # the careful path reports the lines
+    code = pc.utf8_trim_whitespace(table["lsoa_code"])
+    n = table["n"]
+    empty = pc.equal(code, "")
+    area = pa.array([lsoas.get(c) for c in code.to_pylist()], pa.int64())  # null: unknown
+    known = pc.is_valid(area)
+    beyond = pc.and_(pc.invert(known), pc.invert(empty))
     outside: Counter = Counter()
-    no_location = 0
-    c = found.counts
-    for text, code, name, n in zip(c["month"], c["lsoa_code"], c["lsoa_name"], c["n"], strict=True):
-        if text not in months:
-            try:
-                months[text] = parse_month(text)
-            except ValueError:
-                return None  # the careful path reports the lines
-        code = code.strip()
-        if not code:
-            no_location += n
-        elif code in lsoas:
-            counts[(months[text], lsoas[code])] += n
-        else:
-            outside[_local_authority_of(name)] += n
+    names = pc.filter(table["lsoa_name"], beyond).to_pylist()
+    for name, k in zip(names, pc.filter(n, beyond).to_pylist(), strict=True):
+        outside[_local_authority_of(name)] += k
+    inside = pa.table(
+        {
+            "month": pc.filter(table["month"], known),
+            "area": pc.filter(area, known),
+            "n": pc.filter(n, known),
+        }
+    )
+    inside = inside.group_by(["month", "area"]).aggregate([("n", "sum")])
+    keys = zip(
+        [months[t] for t in inside["month"].to_pylist()], inside["area"].to_pylist(), strict=True
+    )
+    counts = Counter(dict(zip(keys, inside["n_sum"].to_pylist(), strict=True)))
+    no_location = pc.sum(pc.filter(n, empty)).as_py() or 0
     return found.rows_read, found.asb_rows, counts, outside, no_location
 
 
@@ -210,41 +224,50 @@ def load_street_files(
     problems = ProblemList()
     seen: dict[tuple, str] = {}
     reports: list[LoadReport] = []
-    with engine.begin() as conn:
-        for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
-            path = Path(path)
-            try:
-                result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
-            except LoadRejected as exc:  # a file that cannot be read at all
-                problems.extend(exc.problems)
-                continue
-            rows_read, asb_rows, counts, outside, no_location = result
-            report = _street_report(path, rows_read, asb_rows, counts, outside, no_location)
-            forces = {force_of[a] for _, a in counts}
-            for month in sorted({m for m, _ in counts}):
-                for force in sorted(forces):
-                    if (month, force) in seen:
-                        problems.append(
-                            Problem(
-                                report.file,
-                                None,
-                                "Month",
-                                f"{month:%Y-%m} is also in {seen[(month, force)]}; load one "
-                                "file per force and month",
+    source = "police.uk street-level (OGL v3.0)"
+
+    def write(conn, batch: list[tuple]) -> None:
+        rows: list[tuple] = []
+        for report, path, sha256, counts, forces in batch:
+            load_id = record_load(conn, report, path, command, sha256)
+            _clear_months(conn, counts, forces, held)
+            rows += _month_rows(counts, source, load_id)
+        bulk_insert(conn, AsbIncidentMonth.__table__, MONTH_COLUMNS, rows)
+
+    pending: list[tuple] = []
+    with engine.begin() as conn, bulk_load_cache(conn):
+        with WriteBehind() as writer:  # this thread reads the next file while it writes
+            for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
+                path = Path(path)
+                try:
+                    result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
+                except LoadRejected as exc:  # a file that cannot be read at all
+                    problems.extend(exc.problems)
+                    continue
+                rows_read, asb_rows, counts, outside, no_location = result
+                report = _street_report(path, rows_read, asb_rows, counts, outside, no_location)
+                forces = {force_of[a] for _, a in counts}
+                for month in sorted({m for m, _ in counts}):
+                    for force in sorted(forces):
+                        if (month, force) in seen:
+                            problems.append(
+                                Problem(
+                                    report.file,
+                                    None,
+                                    "Month",
+                                    f"{month:%Y-%m} is also in {seen[(month, force)]}; load one "
+                                    "file per force and month",
+                                )
                             )
-                        )
-                    seen[(month, force)] = report.file
-            reports.append(report)
-            if not problems:  # once anything is wrong, only check: it will all roll back
-                load_id = record_load(conn, report, path, command)
-                _replace_months(
-                    conn,
-                    counts,
-                    forces,
-                    "police.uk street-level (OGL v3.0)",
-                    load_id,
-                    held,
-                )
+                        seen[(month, force)] = report.file
+                reports.append(report)
+                if not problems:  # once anything is wrong, only check: it will all roll back
+                    pending.append((report, path, file_sha256(path), counts, forces))
+                    if len(pending) == BATCH_FILES:
+                        writer.submit(write, conn, pending)
+                        pending = []
+            if pending and not problems:
+                writer.submit(write, conn, pending)
         problems.raise_if_any()  # inside the transaction: raising rolls every write back
     return reports
 
@@ -262,7 +285,7 @@ def _street_report(path, rows_read, asb_rows, counts, outside, no_location) -> L
             f"{rows_read - asb_rows:,} other crime types ignored",
             f"{loaded:,} ASB rows loaded into "
             f"{len({a for _, a in counts}):,} LSOAs, months "
-            + ", ".join(sorted({m.strftime("%Y-%m") for m, _ in counts})),
+            + ", ".join(f"{m:%Y-%m}" for m in sorted({m for m, _ in counts})),
         ],
     )
     if outside:

@@ -28,7 +28,7 @@ BLOCK = 8 << 20  # bytes per block: a few hundred thousand rows
 class StreetCounts:
     rows_read: int
     asb_rows: int
-    counts: dict[str, list]  # month (text), lsoa_code, lsoa_name, n: parallel lists
+    counts: pa.Table  # month (text), lsoa_code, lsoa_name, n: one row per distinct triple
 
 
 def _header(path: Path) -> list[str] | None:
@@ -92,9 +92,12 @@ def street_counts(path: Path) -> StreetCounts | None:
                     )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
-    counts: dict[str, list] = {"month": [], "lsoa_code": [], "lsoa_name": [], "n": []}
     if parts:
         merged = pa.concat_tables(parts).group_by(["month", "lsoa_code", "lsoa_name"])
         table = merged.aggregate([("crime_type_count", "sum")])
-        counts = table.rename_columns(["month", "lsoa_code", "lsoa_name", "n"]).to_pydict()
+        counts = table.rename_columns(["month", "lsoa_code", "lsoa_name", "n"])
+    else:
+        counts = pa.table(
+            {c: pa.array([], pa.string()) for c in NEEDED[:3]} | {"n": pa.array([], pa.int64())}
+        )
     return StreetCounts(rows_read, asb_rows, counts)
