@@ -230,3 +230,13 @@ def test_puk012_write_behind_keeps_order_and_raises_on_the_callers_thread():
         for n in range(6):
             writer.submit(job, n)  # raises here or when the block ends: the caller's thread
     assert done == [0, 1, 2]
+
+
+def test_puk013_sqlite_page_cache_is_larger_only_during_a_load(geo_engine):
+    from dashboard.loaders.base import bulk_load_cache
+
+    with geo_engine.connect() as conn:
+        default = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        with bulk_load_cache(conn, megabytes=64):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -64 * 1024
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == default
