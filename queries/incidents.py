@@ -45,10 +45,19 @@ def _filters(area_id: int, include_covid: bool, dataset: str):
 
 @memoized
 def month_range(dataset: str = "force") -> tuple[dt.date, dt.date] | None:
-    """First and last month held in a dataset."""
+    """First and last month held in a dataset.
+
+    As two index seeks (ORDER BY ... LIMIT 1 on uq_incident_cell's (dataset, month) prefix):
+    min() and max() together under a WHERE scan every row of the dataset in SQLite (0.4 s on
+    the national data).
+    """
+    held = select(Inc.month).where(Inc.dataset == dataset).limit(1)
     with db.engine.connect() as conn:
         first, last = conn.execute(
-            select(func.min(Inc.month), func.max(Inc.month)).where(Inc.dataset == dataset)
+            select(
+                held.order_by(Inc.month).scalar_subquery(),
+                held.order_by(Inc.month.desc()).scalar_subquery(),
+            )
         ).one()
     return (first, last) if first else None
 
