@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dashboard.database import has_data, upgrade
+from dashboard.database import has_data, schema_lock, upgrade
 from dashboard.loaders.base import LoadReport
 from dashboard.loaders.geography import load_geography, load_population
 from dashboard.loaders.police_uk import load_street_files
@@ -46,8 +46,13 @@ def build_default_data(engine: Engine, command: str = "default dataset") -> list
 
 
 def ensure_database(engine: Engine, auto_init: bool = True) -> None:
-    """Migrate the schema; on an empty database, build the default data (first start only)."""
-    upgrade(engine)
-    if auto_init and not has_data(engine):
-        log.info("Empty database: building the default dataset from the shipped files")
-        build_default_data(engine, "first start")
+    """Migrate the schema; on an empty database, build the default data (first start only).
+
+    One process at a time (schema_lock): the others then find the schema current and the data
+    there, and go on.
+    """
+    with schema_lock(engine):
+        upgrade(engine)
+        if auto_init and not has_data(engine):
+            log.info("Empty database: building the default dataset from the shipped files")
+            build_default_data(engine, "first start")

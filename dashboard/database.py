@@ -6,16 +6,20 @@ The engine is created on first use in each process, never before a fork, so guni
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEMA_LOCK_KEY = 0x41534202  # "ASB" + 2: any constant unique to this app's advisory locks
 
 
 def make_engine(url: str) -> Engine:
@@ -69,6 +73,36 @@ def alembic_config(engine: Engine) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold a lock that other processes on the same database wait for.
+
+    Every gunicorn worker builds the app, and so migrates the schema (and on a first start,
+    loads the default data) at the same moment; without this, one worker's migration races the
+    others' and they fail to boot. SQLite: an exclusive flock on a file beside the database.
+    PostgreSQL: a session advisory lock. In-memory SQLite has one process: nothing to lock.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

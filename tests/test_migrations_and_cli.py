@@ -56,3 +56,88 @@ def test_cli003_run_refuses_a_default_secret_with_a_message(tmp_path):
     assert result.exit_code == 1
     assert "Refusing to start: set SECRET_KEY" in result.output
     assert "Traceback" not in result.output
+
+
+STARTING_WORKER = """
+import sys, time
+from dashboard.bootstrap import ensure_database
+from dashboard.database import make_engine
+start = float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))  # every worker starts at the same moment
+ensure_database(make_engine(sys.argv[1]))
+"""
+
+
+def _start_workers_together(url: str, n: int = 3) -> list[int]:
+    """n processes building the app at once, as gunicorn's workers do on a deploy."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    start = time.time() + 3
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTING_WORKER, url, str(start)],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n)
+    ]
+    codes = []
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-2000:]
+        codes.append(proc.returncode)
+    return codes
+
+
+def _loads(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from dashboard.models import DataLoad
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(DataLoad)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _single_build_loads(tmp_path) -> int:
+    from dashboard.bootstrap import ensure_database
+
+    url = f"sqlite:///{tmp_path / 'single.sqlite3'}"
+    ensure_database(make_engine(url))
+    return _loads(url)
+
+
+def test_mig002_workers_starting_together_on_sqlite_migrate_and_build_once(tmp_path):
+    """A fresh database, then one a migration behind: every worker boots, the default data is
+    built once, and the schema ends current."""
+    expected = _single_build_loads(tmp_path)
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    _start_workers_together(url)
+    assert _loads(url) == expected
+    engine = make_engine(url)
+    with engine.begin() as conn:  # back to revision 0003 as it was, by hand
+        conn.exec_driver_sql(
+            "CREATE INDEX ix_incident_dataset_month_area "
+            "ON asb_incident_month (dataset, month, area_id)"
+        )
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
+    _start_workers_together(url)
+    assert schema_is_current(engine) and _loads(url) == expected
+    engine.dispose()
+
+
+def test_mig003_workers_starting_together_on_postgresql(scratch_postgres, tmp_path):
+    expected = _single_build_loads(tmp_path)
+    _start_workers_together(scratch_postgres)
+    assert _loads(scratch_postgres) == expected
+    engine = make_engine(scratch_postgres)
+    assert schema_is_current(engine)
+    engine.dispose()
