@@ -50,8 +50,9 @@ def figure_kb(body: dict) -> float:
             for n in node:
                 walk(n)
         elif isinstance(node, dict):
-            if node.get("type") == "Graph":
-                largest = max(largest, len(json.dumps(node["props"].get("figure"))))
+            node_id = node.get("props", {}).get("id")
+            if isinstance(node_id, dict) and node_id.get("type") == ids.CHART_FIGURE:
+                largest = max(largest, len(json.dumps(node["props"].get("data"))))
             walk(node.get("props", {}).get("children"))
 
     for output in body.get("response", {}).values():

@@ -130,6 +130,38 @@ def no_data_notice() -> dbc.Alert:
     )
 
 
+def draw_first_chart(content: list) -> list:
+    """Put the page's first chart straight into its graph (serialised content, in place).
+
+    It is on screen as the page arrives, so deferring it (assets/deferred_charts.js) would
+    only add a placeholder and a round trip through the browser before it is drawn.
+    """
+    frames: list[dict] = []
+    figures: dict[str, object] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            props = node.get("props", {})
+            node_id = props.get("id")
+            kind = node_id.get("type") if isinstance(node_id, dict) else None
+            if kind == ids.CHART_FRAME and not frames:
+                frames.append(node)
+            elif kind == ids.CHART_FIGURE:
+                figures.setdefault(node_id["chart"], props.get("data"))
+            walk(props.get("children"))
+
+    walk(content)
+    for frame in frames:
+        chart, graph = frame["props"]["id"]["chart"], frame["props"]["children"]
+        if chart in figures and isinstance(graph, dict):
+            graph["props"]["figure"] = figures[chart]
+            frame["props"]["className"] = "chart-frame"
+    return content
+
+
 def page_content(
     page: str, build: Callable[[Filters, FilterChoices], list], filters: Filters, choices
 ) -> list:
@@ -150,7 +182,7 @@ def page_content(
         return hit
     content = [printed_filters(filters), data_to(), *build(filters, choices)]
     # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
-    serialised = json.loads(json.dumps(content, cls=PlotlyJSONEncoder))
+    serialised = draw_first_chart(json.loads(json.dumps(content, cls=PlotlyJSONEncoder)))
     with contextlib.suppress(Exception):
         cache.set(key, serialised)
     return serialised

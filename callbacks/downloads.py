@@ -52,7 +52,7 @@ def register(app: Dash) -> None:
         Output({"type": ids.CHART_STATUS, "chart": MATCH}, "children"),
         Input({"type": ids.CHART_IMAGE_BUTTON, "chart": MATCH, "fmt": "png"}, "n_clicks"),
         Input({"type": ids.CHART_IMAGE_BUTTON, "chart": MATCH, "fmt": "svg"}, "n_clicks"),
-        State({"type": ids.CHART_GRAPH, "chart": MATCH}, "figure"),
+        State({"type": ids.CHART_FIGURE, "chart": MATCH}, "data"),  # drawn or not yet
         State({"type": ids.CHART_FILENAME, "chart": MATCH}, "data"),
         prevent_initial_call=True,
     )(download_chart)

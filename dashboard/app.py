@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import attendance as attendance_callbacks
 from callbacks import board_pack as board_pack_callbacks
+from callbacks import charts as chart_callbacks
 from callbacks import district as district_callbacks
 from callbacks import downloads as downloads_callbacks
 from callbacks import incidents as incidents_callbacks
@@ -276,6 +277,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         methods_callbacks,
         downloads_callbacks,
         board_pack_callbacks,
+        chart_callbacks,
     ):
         module.register(app)
 

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dashboard import ids
 from dashboard.exports import LICENCE, NO_CHROMIUM, ImageExportUnavailable, find_chromium
 
 MAX_TABLE_ROWS = 24
@@ -130,16 +131,17 @@ def blocks_of(tree) -> list[Block]:
                 block.meta = _text(n)
             elif "caveat" in cls or "chart-notes" in cls or "status-pill" in cls:
                 block.notes.append(_text(n))
-            elif kind == "Graph":
-                block.figures.append(n["props"]["figure"])
-            elif (
-                kind == "Store"
-                and isinstance(n["props"].get("id"), dict)
-                and (n["props"]["id"].get("type") == "table-data")
-            ):
+            elif kind == "Store" and _id_type(n) == ids.CHART_FIGURE:
+                block.figures.append(n["props"]["data"])
+            elif kind == "Store" and _id_type(n) == ids.TABLE_DATA:
                 block.tables.append(n["props"]["data"])
         blocks.append(block)
     return blocks
+
+
+def _id_type(node: dict) -> str | None:
+    node_id = node.get("props", {}).get("id")
+    return node_id.get("type") if isinstance(node_id, dict) else None
 
 
 def render_figures(

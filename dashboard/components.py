@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
@@ -178,6 +179,39 @@ GRAPH_CONFIG = {
 }
 
 
+def placeholder_figure(figure) -> dict:
+    """What a chart shows until it is drawn: its own height, so nothing moves when it is.
+
+    Drawing every chart as the page arrives took over a second of the browser's main thread on
+    a chart-heavy page; charts are drawn when near the viewport, then in idle time
+    (assets/deferred_charts.js), so the page answers input as soon as its first chart is up.
+    """
+    if isinstance(figure, go.Figure):
+        height = figure.layout.height
+    else:
+        height = (figure or {}).get("layout", {}).get("height")
+    height = height or 450
+    return {
+        "data": [],
+        "layout": {
+            "height": height,
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [
+                {
+                    "text": "Drawing the chart…",
+                    "showarrow": False,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "font": {"color": "#505050"},
+                }
+            ],
+        },
+    }
+
+
 def graph_config(filename: str) -> dict:
     """Modebar export at print resolution, with a file name that says what the chart is."""
     return {
@@ -311,12 +345,18 @@ def chart_block(
             html.P(summary, className="chart-summary", id=f"{block_id}-summary"),
             # The summary above and the table below are the chart's text alternatives; the
             # chart stays interactive (a role="img" wrapper would nest its controls).
-            dcc.Graph(
-                id={"type": ids.CHART_GRAPH, "chart": block_id},
-                figure=figure,
-                config=graph_config(filename),
-                className="chart-graph",
+            html.Div(
+                dcc.Graph(
+                    id={"type": ids.CHART_GRAPH, "chart": block_id},
+                    figure=placeholder_figure(figure),
+                    config=graph_config(filename),
+                    className="chart-graph",
+                ),
+                id={"type": ids.CHART_FRAME, "chart": block_id},
+                className="chart-frame chart-pending",
             ),
+            dcc.Store(id={"type": ids.CHART_FIGURE, "chart": block_id}, data=figure),
+            dcc.Store(id={"type": ids.CHART_SHOW, "chart": block_id}, data=False),
             image_buttons(block_id, filename),
             html.P(meta, className="chart-meta"),
             *extra,

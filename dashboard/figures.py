@@ -670,47 +670,115 @@ def rate_trend(
     return finish(fig, title, subtitle, source, illustrative)
 
 
+MAP_BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, 5
+
+
+def map_classes(values: Sequence[int], k: int = len(MAP_BLUES)) -> list[tuple[int, int]]:
+    """Up to k count bands (inclusive) by quantile: "nothing", then roughly equal groups."""
+    counts = np.asarray(values, dtype=int)
+    if counts.size == 0 or counts.max() == 0:
+        return [(0, 0)]
+    top = int(counts.max())
+    bands = [(0, 0)] if (counts == 0).any() else []
+    lower = 1 if bands else int(counts.min())
+    positive = counts[counts >= lower]
+    cuts = np.quantile(positive, np.linspace(0, 1, k - len(bands) + 1)[1:-1])
+    edges = sorted({math.ceil(c) for c in cuts if lower <= c < top})
+    for edge in [*edges, top]:
+        if edge >= lower:
+            bands.append((lower, edge))
+            lower = edge + 1
+    return bands
+
+
+def _outline(geometry: dict) -> tuple[list, list, float]:
+    """x and y of every ring (None between rings) and the outer area, for a filled trace."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    xs: list = []
+    ys: list = []
+    area = 0.0
+    for polygon in polygons:
+        for i, ring in enumerate(polygon):
+            ring = np.asarray(ring, dtype=float)
+            if i == 0:  # shoelace: big areas first, so enclosed LSOAs are drawn on top
+                x, y = ring[:, 0], ring[:, 1]
+                area += abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))) / 2
+            xs += [*ring[:, 0].tolist(), None]
+            ys += [*ring[:, 1].tolist(), None]
+    return xs, ys, area
+
+
 def lsoa_map(
     geojson: dict, frame: pd.DataFrame, title: str, subtitle: str, source: str
 ) -> go.Figure:
-    """Choropleth of police.uk ASB records per LSOA, without a tile server (white background)."""
-    lons, lats = [], []
+    """ASB records per LSOA as filled outlines in five bands, drawn as plain SVG.
+
+    Each LSOA is a filled scatter trace, so the map needs neither a tile server nor Plotly's
+    map or geo modules (the browser loads Plotly's small basic bundle: assets/vendor), and its
+    bands read as a legend, not a colour scale to judge. Hover names the LSOA and its count.
+    """
+    counts = dict(zip(frame["lsoa_code"], frame["incidents"], strict=True))
+    names = dict(zip(frame["lsoa_code"], frame["lsoa_name"], strict=True))
+    bands = map_classes(list(counts.values()))
+    steps = max(len(bands) - 1, 1)
+    colours = [MAP_BLUES[round(i * (len(MAP_BLUES) - 1) / steps)] for i in range(len(bands))]
+    shapes = []
     for feature in geojson["features"]:
-        for polygon in feature["geometry"]["coordinates"]:
-            for x, y in polygon[0]:
-                lons.append(x)
-                lats.append(y)
-    centre = (
-        {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2}
-        if lons
-        else {"lon": 0.6, "lat": 51.8}
-    )
-    # Zoom so the area fits a ~900 x 320 px map: MapLibre draws the world 512 * 2^z px wide.
-    zoom = 9.0
-    if lons:
-        lon_span = max(max(lons) - min(lons), 0.01) * 1.15
-        lat_span = max(max(lats) - min(lats), 0.01) * 1.15
-        cos_lat = math.cos(math.radians(centre["lat"]))
-        zoom = min(
-            math.log2(360 * 900 / (512 * lon_span)),
-            math.log2(360 * 320 * cos_lat / (512 * lat_span)),
+        code = feature["id"]
+        if code in counts:
+            shapes.append((code, *_outline(feature["geometry"])))
+    shapes.sort(key=lambda s: -s[3])
+    fig = go.Figure()
+    for band, (lo, hi) in enumerate(bands):  # the legend: one square per band
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"symbol": "square", "size": 14, "color": colours[band]},
+            marker_line={"color": "#444444", "width": 0.5},
+            name=f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}",
+            legendrank=band,
+            showlegend=False,  # until finish() has laid out the page: this legend is beside
+            hoverinfo="skip",
         )
-        zoom = float(np.clip(zoom, 6, 14))
-    fig = go.Figure(
-        go.Choroplethmap(
-            geojson=geojson,
-            locations=frame["lsoa_code"],
-            z=frame["incidents"],
-            featureidkey="id",
-            colorscale="Blues",
-            marker_line_width=0.5,
-            marker_line_color="#444444",
-            text=frame["lsoa_name"],
-            colorbar={"title": {"text": "ASB records"}},
-            hovertemplate="%{text}: %{z:,} records<extra></extra>",
+    lats = [y for _, _, ys, _ in shapes for y in ys if y is not None]
+    for code, xs, ys, _ in shapes:
+        n = int(counts[code])
+        band = next(i for i, (lo, hi) in enumerate(bands) if lo <= n <= hi)
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            fill="toself",
+            fillcolor=colours[band],
+            line={"color": "#444444", "width": 0.5},
+            name=f"{names[code]}: {n:,} records",  # what hovering over the LSOA shows
+            showlegend=False,
+            hoveron="fills",
+            hoverinfo="name",
+            hoverlabel={"namelength": -1},  # the whole name, not its first 15 characters
         )
-    )
+    mid_lat = (min(lats) + max(lats)) / 2 if lats else 51.8
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
     fig.update_layout(
-        map={"style": "white-bg", "center": centre, "zoom": zoom}, hovermode="closest"
+        xaxis={**hidden, "constrain": "domain"},
+        yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid_lat))},
+        hovermode="closest",
     )
-    return finish(fig, title, subtitle, source, False, height=520)
+    fig = finish(fig, title, subtitle, source, False, height=560)
+    fig.update_traces(showlegend=True, selector={"mode": "markers"})
+    fig.update_layout(  # beside the map, which is taller than wide, not under it
+        showlegend=True,
+        legend={
+            "title": {"text": "ASB records"},
+            "orientation": "v",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1,
+            "yanchor": "top",
+            "traceorder": "normal",
+        },
+    )
+    return fig

@@ -24,6 +24,11 @@ CHART_IMAGE_BUTTON = "chart-image-button"
 CHART_DOWNLOAD = "chart-download"
 CHART_FILENAME = "chart-filename"
 CHART_STATUS = "chart-status"
+# Each chart's figure waits in a store; the browser sets CHART_SHOW when the chart is near the
+# viewport (or the page is idle, or about to print) and a clientside callback draws it.
+CHART_FIGURE = "chart-figure"
+CHART_SHOW = "chart-show"
+CHART_FRAME = "chart-frame"  # around the graph; its class says whether it is drawn yet
 
 # The board pack, built in the background, keyed by page ({"type": ..., "page": page});
 # its buttons add "fmt": "pdf" | "pptx".

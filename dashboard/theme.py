@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-TRACE_TYPES = ("bar", "scatter", "choroplethmap")
+TRACE_TYPES = ("bar", "scatter")
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 

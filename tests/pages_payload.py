@@ -48,17 +48,23 @@ def texts(component) -> list[str]:
 
 
 def figures(component) -> dict[str, dict]:
-    """Every dcc.Graph figure in a serialised tree, by graph id."""
+    """Every chart's figure in a serialised tree, by "<chart>-graph" (or a plain graph's id).
+
+    A chart block's figure is in its CHART_FIGURE store (the graph shows a placeholder until
+    the browser draws it); a graph outside chart blocks carries its own figure.
+    """
     found: dict[str, dict] = {}
     if isinstance(component, list):
         for c in component:
             found |= figures(c)
     elif isinstance(component, dict):
         props = component.get("props", {})
-        if component.get("type") == "Graph":
-            graph_id = props["id"]
-            key = f"{graph_id['chart']}-graph" if isinstance(graph_id, dict) else graph_id
-            found[key] = props["figure"]
+        node_id = props.get("id")
+        kind = node_id.get("type") if isinstance(node_id, dict) else None
+        if component.get("type") == "Store" and kind == ids.CHART_FIGURE:
+            found[f"{node_id['chart']}-graph"] = props["data"]
+        elif component.get("type") == "Graph" and kind != ids.CHART_GRAPH:
+            found[node_id] = props["figure"]
         found |= figures(props.get("children"))
     return found
 

@@ -104,3 +104,34 @@ def test_app009_serving_process_settles_its_heap():
         assert "statsmodels.tsa.exponential_smoothing.ets" in sys.modules
     finally:
         gc.unfreeze()
+
+
+def test_app010_first_chart_drawn_at_once_the_rest_deferred(client):
+    """The first chart arrives in its graph; the others show a placeholder of their own
+    height until the browser asks for them, their figures waiting in stores."""
+    response = update(client, ids.INCIDENTS, area="district:Colchester", to="2021-03")
+    frames, stores = [], {}
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            props = node.get("props", {})
+            node_id = props.get("id")
+            if isinstance(node_id, dict) and node_id.get("type") == ids.CHART_FRAME:
+                frames.append(node)
+            if isinstance(node_id, dict) and node_id.get("type") == ids.CHART_FIGURE:
+                stores[node_id["chart"]] = props["data"]
+            walk(props.get("children"))
+
+    walk(response[ids.content_id(ids.INCIDENTS)]["children"])
+    assert [f["props"]["id"]["chart"] for f in frames][:2] == ["inc-trend", "inc-category"]
+    first, second = frames[0]["props"], frames[1]["props"]
+    assert first["className"] == "chart-frame"
+    assert first["children"]["props"]["figure"] == stores["inc-trend"]
+    assert second["className"] == "chart-frame chart-pending"
+    placeholder = second["children"]["props"]["figure"]
+    assert placeholder["data"] == [] and "Drawing the chart" in str(placeholder["layout"])
+    assert placeholder["layout"]["height"] == stores["inc-category"]["layout"]["height"]
+    assert stores["inc-category"]["data"]  # the real figure, waiting

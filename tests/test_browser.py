@@ -196,8 +196,9 @@ def test_brw007_every_page_filters_url_and_reload(live_server, page, name):
     page.locator(".chart-block .js-plotly-plot").first.wait_for()
     assert page.locator(".chart-block details table").count() >= 1  # the data behind each chart
     if name == "district":
-        page.locator("#dst-map .js-plotly-plot canvas").first.wait_for()
-        page.wait_for_timeout(2500)  # let the map draw before the screenshot
+        page.locator("#dst-map").scroll_into_view_if_needed()  # drawn when near the viewport
+        page.locator("#dst-map .scatterlayer .js-fill").first.wait_for(state="attached")
+        page.locator("#dst-trend").scroll_into_view_if_needed()
     shot(page, name, publish=True)
     before = first_summary(page)
     page.select_option(f"#{name}-filter-to", "2019-03")
@@ -284,8 +285,9 @@ def test_brw012_print_stylesheet_gives_a_clean_page(live_server, page, tmp_path)
 
     page.goto(f"{live_server}/attendance?area=district:Colchester&to=2021-03&covid=include")
     page.locator(".chart-block").first.wait_for()
-    page.wait_for_timeout(500)  # let the charts draw
     page.emulate_media(media="print")
+    # Charts still waiting to be drawn (deferred_charts.js) are drawn for the printed page.
+    wait_js(page, "document.querySelectorAll('.chart-pending').length === 0")
     # The controls go; the filters appear in words; every data table is opened.
     assert not page.locator(".app-navbar").is_visible()
     assert not page.locator(".filter-bar").is_visible()
@@ -387,6 +389,50 @@ def test_brw013_sign_in_with_the_keyboard_then_sign_out(signed_in_server, page):
     assert "/login" in page.url
 
 
+def test_brw015_charts_draw_near_the_viewport_then_when_idle_and_again_after_a_filter(
+    live_server, page
+):
+    page.goto(f"{live_server}/incidents?area=district:Colchester&to=2021-03")
+    page.locator(".chart-summary").first.wait_for()
+    # Every chart is drawn without scrolling: the first as it arrives, the rest in idle time.
+    wait_js(page, "document.querySelectorAll('.chart-pending').length === 0")
+    assert page.locator(".chart-block .js-plotly-plot .xtick").count() > 0
+    titles = page.locator("#inc-forecast .gtitle").text_content()
+    assert "Colchester" in titles
+    page.select_option("#incidents-filter-area", "district:Harlow")
+    wait_js(
+        page,
+        "document.querySelector('#inc-forecast .gtitle') &&"
+        " document.querySelector('#inc-forecast .gtitle').textContent.includes('Harlow')",
+    )
+    wait_js(page, "document.querySelectorAll('.chart-pending').length === 0")
+    assert page.console_problems == []
+
+
+def test_brw016_hot_spot_map_names_each_lsoa_on_hover(live_server, page):
+    page.goto(f"{live_server}/district?area=district:Colchester")
+    page.locator("#dst-map").scroll_into_view_if_needed()
+    page.locator("#dst-map .scatterlayer .js-fill").first.wait_for(state="attached")
+    wait_js(page, "!document.querySelector('#dst-map .chart-pending')")
+    legend = page.locator("#dst-map .legendtext").all_text_contents()
+    assert len(legend) >= 3 and legend[0] == "0"  # bands, lightest for no records
+    box = page.locator("#dst-map .nsewdrag").first.bounding_box()
+    label = None
+    for fx in (0.5, 0.45, 0.55, 0.4, 0.6):
+        for fy in (0.4, 0.3, 0.5, 0.6):
+            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            page.wait_for_timeout(100)
+            texts = page.locator("#dst-map .hovertext").all_text_contents()
+            if texts:
+                label = texts[0]
+                break
+        if label:
+            break
+    assert label is not None and label.startswith("Colchester ") and label.endswith(" records")
+    shot(page, "district-map-hover")
+    assert page.console_problems == []
+
+
 @pytest.mark.postgres
 def test_brw014_database_outage_banner_then_the_page_recovers_by_itself(
     browser, scratch_postgres, tmp_path
@@ -405,6 +451,9 @@ def test_brw014_database_outage_banner_then_the_page_recovers_by_itself(
     engine.dispose()
     proxy = CuttableProxy("127.0.0.1", 5432)
     url = scratch_postgres.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    from dashboard.database import db
+
+    shared_url = db.url  # create_app points this process's database here: restored below
     app = create_app(
         {"database_url": url, "instance_dir": tmp_path, "demo": True, "log_level": "CRITICAL"}
     )
@@ -435,3 +484,4 @@ def test_brw014_database_outage_banner_then_the_page_recovers_by_itself(
         page.close()
         server.shutdown()
         proxy.close()
+        db.configure(shared_url)  # the live server, and any test after this, go on as before

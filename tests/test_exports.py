@@ -145,8 +145,8 @@ def _image(client, block: str, figure: dict, fmt: str) -> dict:
         ],
         "state": [
             {
-                "id": {"type": ids.CHART_GRAPH, "chart": block},
-                "property": "figure",
+                "id": {"type": ids.CHART_FIGURE, "chart": block},
+                "property": "data",
                 "value": figure,
             },
             {

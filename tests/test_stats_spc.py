@@ -140,3 +140,16 @@ def test_fc001_forecast_follows_a_seasonal_series():
     assert (fc.frame["lo80"] <= fc.frame["hi80"]).all()
     assert (fc.frame["hi80"] <= fc.frame["hi95"]).all()
     assert forecast_monthly(months[:20], values[:20]) is None
+
+
+def test_map001_bands_cover_every_count_once():
+    from dashboard.figures import map_classes
+
+    counts = [0, 0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 40, 220]
+    bands = map_classes(counts)
+    assert bands[0] == (0, 0) and bands[-1][1] == 220 and len(bands) <= 5
+    for (_, hi), (lo, _) in zip(bands, bands[1:], strict=False):
+        assert lo == hi + 1  # contiguous, no gaps or overlaps
+    assert all(sum(lo <= c <= hi for lo, hi in bands) == 1 for c in counts)
+    assert map_classes([0, 0]) == [(0, 0)]
+    assert map_classes([7, 7, 7]) == [(7, 7)]
