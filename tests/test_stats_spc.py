@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 
 import numpy as np
@@ -148,7 +149,7 @@ def test_map001_bands_cover_every_count_once():
     counts = [0, 0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 40, 220]
     bands = map_classes(counts)
     assert bands[0] == (0, 0) and bands[-1][1] == 220 and len(bands) <= 5
-    for (_, hi), (lo, _) in zip(bands, bands[1:], strict=False):
+    for (_, hi), (lo, _) in itertools.pairwise(bands):
         assert lo == hi + 1  # contiguous, no gaps or overlaps
     assert all(sum(lo <= c <= hi for lo, hi in bands) == 1 for c in counts)
     assert map_classes([0, 0]) == [(0, 0)]
