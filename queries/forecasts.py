@@ -1,4 +1,4 @@
-"""Forecasts of an area's monthly incidents, cached like any query (a fit takes ~20 ms)."""
+"""Forecasts of an area's monthly incidents, cached like any query (a fit takes milliseconds)."""
 
 from __future__ import annotations
 
