@@ -240,3 +240,20 @@ def test_puk013_sqlite_page_cache_is_larger_only_during_a_load(geo_engine):
         with bulk_load_cache(conn, megabytes=64):
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -64 * 1024
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == default
+
+
+def test_puk014_spaced_month_text_adds_to_the_same_month(geo_engine, tmp_path):
+    """' 2018-02' and '2018-02' are one month: their counts add up, none is overwritten."""
+    source = DATA / "police_uk" / "2018-02-essex-street-asb.csv.gz"
+    with gzip.open(source, "rt", encoding="utf-8") as f:
+        lines = f.readlines()
+    spaced = [lines[0]] + [
+        line.replace(",2018-02,", ", 2018-02,", 1) if i % 2 else line
+        for i, line in enumerate(lines[1:])
+    ]
+    assert sum(", 2018-02," in line for line in spaced) > 1000
+    path = tmp_path / "2018-02-essex-street.csv"
+    path.write_text("".join(spaced), encoding="utf-8")
+    (report,) = load_street_files(geo_engine, [path])
+    assert sum(police_uk_by_local_authority(geo_engine).values()) == 3_236  # as test_puk004
+    assert report.rows_loaded == 3_236

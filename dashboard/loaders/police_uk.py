@@ -166,8 +166,8 @@ def _careful_counts(path: Path, lsoas: dict[str, int], problems: ProblemList):
 
 
 def _fast_counts(path: Path, lsoas: dict[str, int]):
-    """The same from Arrow's counts, mapped to areas inside Arrow, or None if the file needs
-    the careful path."""
+    """The same from Arrow's counts (grouped by month and area in Arrow), or None if the file
+    needs the careful path."""
     found = street_counts(path)
     if found is None:
         return None
@@ -199,7 +199,9 @@ def _fast_counts(path: Path, lsoas: dict[str, int]):
     keys = zip(
         [months[t] for t in inside["month"].to_pylist()], inside["area"].to_pylist(), strict=True
     )
-    counts = Counter(dict(zip(keys, inside["n_sum"].to_pylist(), strict=True)))
+    counts: Counter = Counter()
+    for key, k in zip(keys, inside["n_sum"].to_pylist(), strict=True):
+        counts[key] += k  # " 2018-03" and "2018-03" are one month: add, never overwrite
     no_location = pc.sum(pc.filter(n, empty)).as_py() or 0
     return found.rows_read, found.asb_rows, counts, outside, no_location
 
