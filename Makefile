@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Every performance figure in the README (about 15 minutes; needs PostgreSQL, Redis, chromium).
+## Every performance figure in the README (about 9 minutes; needs PostgreSQL, Redis, chromium).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py
