@@ -22,15 +22,7 @@ sys.path.insert(0, str(ROOT))
 from dashboard import ids  # noqa: E402
 from tests.pages_payload import page_payload  # noqa: E402
 
-PAGES = [
-    ids.OVERVIEW,
-    ids.INCIDENTS,
-    ids.ATTENDANCE,
-    ids.PERCEPTION,
-    ids.MSG,
-    ids.TARGETS,
-    ids.DISTRICT,
-]
+PAGES = list(ids.FILTERED_PAGES)
 MONTHS = ("2019-03", "2020-09", "2021-03")
 
 

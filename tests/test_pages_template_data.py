@@ -139,15 +139,7 @@ def template_app(tmp_path_factory, default_db_url):
 
 @pytest.mark.parametrize(
     "page",
-    [
-        ids.OVERVIEW,
-        ids.INCIDENTS,
-        ids.ATTENDANCE,
-        ids.PERCEPTION,
-        ids.MSG,
-        ids.TARGETS,
-        ids.DISTRICT,
-    ],
+    ids.FILTERED_PAGES,
 )
 def test_tpd001_every_page_on_template_data(template_app, page):
     client = csrf_client(template_app)
