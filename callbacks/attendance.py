@@ -11,7 +11,6 @@ from callbacks.common import (
     INCIDENT_SOURCE,
     areas_for,
     covid_text,
-    district_comparison_in_scope,
     export_name,
     last_march_year,
     month_of,
@@ -20,11 +19,12 @@ from callbacks.common import (
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.auth.viewer import AreaScope, Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.periods import month_label, period_label
 from dashboard.stats import xmr
 from dashboard.urlstate import Filters
-from queries.incidents import annual_totals, monthly_counts, twelve_month_total
+from queries.incidents import annual_totals, district_comparison, monthly_counts, twelve_month_total
 from queries.published import published_count
 
 THRIVE = (
@@ -90,8 +90,8 @@ def annual_block(area, filters: Filters, end: dt.date):
     )
 
 
-def district_block(force, area, end: dt.date, filters: Filters):
-    frame = district_comparison_in_scope(force.id, end, filters.include_covid)
+def district_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
+    frame = district_comparison(force.id, end, filters.include_covid, scope)
     frame = frame[frame["months"] == 12].copy()
     frame["pct"] = 100 * frame["attended"] / frame["incidents"]
     force_total = twelve_month_total(force.id, end, filters.include_covid)
@@ -196,7 +196,7 @@ def spc_block(area, end: dt.date, filters: Filters):
     )
 
 
-def build(filters: Filters, _choices) -> list:
+def build(filters: Filters, _choices, viewer: Viewer) -> list:
     force, area = areas_for(filters)
     end = month_of(filters.to)
     return [
@@ -204,7 +204,7 @@ def build(filters: Filters, _choices) -> list:
             f"{area.label}, {period_label(end)}, {covid_text(filters)}.", className="page-context"
         ),
         annual_block(area, filters, end),
-        district_block(force, area, end, filters),
+        district_block(force, area, end, filters, viewer.scope),
         spc_block(area, end, filters),
     ]
 

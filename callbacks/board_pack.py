@@ -19,7 +19,8 @@ from callbacks import attendance, district, incidents, msg, overview, perception
 from callbacks.common import covid_text, data_to, month_of, slug
 from callbacks.methods import CAVEATS, METHODS
 from dashboard import board_pack, board_slides, ids
-from dashboard.auth.current import audit, current_user, may
+from dashboard.auth.current import audit, request_viewer
+from dashboard.auth.viewer import Viewer
 from dashboard.components import board_pack_progress
 from dashboard.exports import ImageExportUnavailable
 from dashboard.filter_options import filters_from_params
@@ -61,10 +62,11 @@ def _quiet(_step: int, _steps: int, _message: str) -> None:
 
 
 def sections_for(
-    params: dict, progress: Progress = _quiet
+    params: dict, viewer: Viewer, progress: Progress = _quiet
 ) -> tuple[Filters, dict[str, str], list[board_pack.Section]]:
-    """The cover facts and each page's content for the filters in `params`."""
-    filters, messages, choices = filters_from_params(params, ids.OVERVIEW)
+    """The cover facts and each page's content for the filters in `params`, as `viewer` may
+    see them (the viewer is passed in: a job's thread has no request to ask)."""
+    filters, messages, choices = filters_from_params(params, viewer, ids.OVERVIEW)
     if filters.area not in choices.area_selectors:
         raise PermissionError("No area this user may see")  # a restricted user, no areas
     area = area_by_selector(filters.area)
@@ -73,11 +75,10 @@ def sections_for(
     for number, (title, page, build) in enumerate(pages, start=1):
         progress(number - 1, len(pages) + 1, f"Gathering page {number} of {len(pages)}: {title}")
         page_filters, _, choices = filters_from_params(
-            {"area": filters.area, "to": filters.to, "covid": filters.covid}, page
+            {"area": filters.area, "to": filters.to, "covid": filters.covid}, viewer, page
         )
-        sections.append(
-            board_pack.Section(title, board_pack.blocks_of(build(page_filters, choices)))
-        )
+        content = build(page_filters, choices, viewer)
+        sections.append(board_pack.Section(title, board_pack.blocks_of(content)))
     cover = {
         "Area": area.label,
         "Period": f"{period_label(month_of(filters.to))}, {covid_text(filters)}",
@@ -92,9 +93,11 @@ def sections_for(
     return filters, cover, sections
 
 
-def make_pack(params: dict, fmt: str, progress: Progress = _quiet) -> tuple[str, bytes]:
-    """(file name, content) of the board pack for `params` as "pdf" or "pptx"."""
-    filters, cover, sections = sections_for(params, progress)
+def make_pack(
+    params: dict, fmt: str, viewer: Viewer, progress: Progress = _quiet
+) -> tuple[str, bytes]:
+    """(file name, content) of the board pack for `params` as "pdf" or "pptx", for `viewer`."""
+    filters, cover, sections = sections_for(params, viewer, progress)
     pages = len(sections)
     figures = sum(len(b.figures) for s in sections for b in s.blocks)
     steps = pages + figures + 1
@@ -127,11 +130,12 @@ def failure_message(exc: Exception) -> str:
 
 def board_pack_pdf() -> Response:
     """Synchronous PDF for scripts and links: GET /board-pack.pdf?area=...&to=..."""
-    if not may("export"):
+    viewer = request_viewer()
+    if not viewer.may("export"):
         abort(403)
     audit("export", f"board pack pdf: {request.query_string.decode()[:300]}")
     try:
-        name, pdf = make_pack(request.args.to_dict(), "pdf")
+        name, pdf = make_pack(request.args.to_dict(), "pdf", viewer)
     except PermissionError:
         abort(403)
     except ImageExportUnavailable as exc:
@@ -157,7 +161,7 @@ def _attachment(name: str, content: bytes, fmt: str) -> Response:
 def finished_file(job_id: str) -> Response:
     """A finished job's file again (the page links to it in case the download was blocked)."""
     job = job_status(job_id)
-    if not may("export") or job is None or not _owns(job):
+    if job is None or not _owns(job, request_viewer()):
         abort(404)  # the same answer whether or not the job exists
     found = job_file(job_id)
     if found is None:
@@ -166,15 +170,16 @@ def finished_file(job_id: str) -> Response:
     return _attachment(name, content, name.rsplit(".", 1)[-1])
 
 
-def _owns(job) -> bool:
-    user = current_user()
-    return user is not None and (job.owner == user.username or user.may("admin"))
+def _owns(job, viewer: Viewer) -> bool:
+    """An exporter's own job, or any job for an admin."""
+    return viewer.may("export") and (job.owner == viewer.username or viewer.may("admin"))
 
 
 def start_job(clicks: list, query: str | None, current: str | None):
     if not ctx.triggered_id or not any(clicks or []):
         return no_update, no_update, no_update
-    if not may("export"):
+    viewer = request_viewer()  # captured now, handed to the job: its thread has no request
+    if not viewer.may("export"):
         return (
             no_update,
             True,
@@ -187,19 +192,18 @@ def start_job(clicks: list, query: str | None, current: str | None):
             return no_update, no_update, no_update  # one pack at a time per page
     fmt = ctx.triggered_id["fmt"]
     # Check the filters here, in the user's request, so the job sees only areas they may.
-    filters, _, choices = filters_from_params(dict(parse_qsl((query or "").lstrip("?"))))
+    filters, _, choices = filters_from_params(dict(parse_qsl((query or "").lstrip("?"))), viewer)
     if filters.area not in choices.area_selectors:
         return no_update, True, dbc.Alert("There is no area you may see.", color="warning")
     params = {"area": filters.area, "to": filters.to, "covid": filters.covid}
-    user = current_user()
-    job_id = create_job(f"board_pack_{fmt}", filters.query_string(), user.username if user else "")
+    job_id = create_job(f"board_pack_{fmt}", filters.query_string(), viewer.username)
     audit("export", f"board pack {fmt}: {filters.query_string()}")
 
     def work() -> None:
         def progress(step: int, steps: int, message: str) -> None:
             report_progress(job_id, step, steps, message)
 
-        name, content = make_pack(params, fmt, progress)
+        name, content = make_pack(params, fmt, viewer, progress)
         finish_job(job_id, name, content)
 
     run_in_background(current_app._get_current_object(), job_id, work, failure_message)
@@ -212,7 +216,7 @@ def poll_job(_n: int, job_id: str | None):
     if not job_id:
         return no_update, no_update, True
     job = job_status(job_id)
-    if job is not None and (not may("export") or not _owns(job)):
+    if job is not None and not _owns(job, request_viewer()):
         job = None
     if job is None:
         lost = "The board pack job was not found (it may have expired). Please start it again."

@@ -8,21 +8,21 @@ import json
 from collections.abc import Callable
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Dash, Input, Output, html
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import ids
-from dashboard.auth.current import area_scope, may
+from dashboard.auth.current import request_viewer
+from dashboard.auth.viewer import Viewer
 from dashboard.components import data_to_line
 from dashboard.extensions import cache
-from dashboard.filter_options import FilterChoices, filter_choices, filters_from_params
+from dashboard.filter_options import FilterChoices, filters_from_params
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.periods import month_label, period_label
 from dashboard.urlstate import Filters
 from queries._cache import data_version
 from queries.areas import AreaRecord, area_by_selector, filter_areas
-from queries.incidents import district_comparison, month_range
+from queries.incidents import month_range
 from queries.meta import msg_data_to, survey_data_to
 
 INCIDENT_SOURCE = (
@@ -110,18 +110,6 @@ def printed_filters(filters: Filters) -> html.P:
     )
 
 
-def district_comparison_in_scope(
-    force_id: int, end: dt.date, include_covid: bool = True
-) -> pd.DataFrame:
-    """district_comparison, limited to the districts a restricted user may see."""
-    frame = district_comparison(force_id, end, include_covid)
-    _, allowed = area_scope()
-    if not allowed:
-        return frame
-    visible = set(filter_choices().area_selectors)
-    return frame[[f"district:{d}" in visible for d in frame["district"]]]
-
-
 def no_data_notice() -> dbc.Alert:
     return dbc.Alert(
         "No incident data is loaded yet. Load data with `asb-dashboard load ...` or "
@@ -162,17 +150,19 @@ def draw_first_chart(content: list) -> list:
     return content
 
 
+Build = Callable[[Filters, FilterChoices, Viewer], list]
+
+
 def page_content(
-    page: str, build: Callable[[Filters, FilterChoices], list], filters: Filters, choices
+    page: str, build: Build, filters: Filters, choices: FilterChoices, viewer: Viewer
 ) -> list:
     """A page's content for these filters, built once per data version and then served from
     the cache (shared by every worker through Redis). The key holds everything the content
-    depends on: the page, the normalised filters, the data version, and what this user may
+    depends on: the page, the normalised filters, the data version, and what this viewer may
     see (export buttons, restricted areas)."""
-    _, allowed = area_scope()
     key = (
         f"page:{page}:{filters.query_string()}:{data_version()}:"
-        f"{int(may('export'))}:{' '.join(sorted(allowed))}"
+        f"{int(viewer.may('export'))}:{viewer.scope.key}"
     )
     try:
         hit = cache.get(key)
@@ -180,7 +170,7 @@ def page_content(
         hit = None
     if hit is not None:
         return hit
-    content = [printed_filters(filters), data_to(), *build(filters, choices)]
+    content = [printed_filters(filters), data_to(), *build(filters, choices, viewer)]
     # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
     serialised = draw_first_chart(json.loads(json.dumps(content, cls=PlotlyJSONEncoder)))
     with contextlib.suppress(Exception):
@@ -188,22 +178,19 @@ def page_content(
     return serialised
 
 
-def register_page(
-    app: Dash,
-    page: str,
-    build: Callable[[Filters, FilterChoices], list],
-    extra: tuple[str, ...] = (),
-) -> None:
+def register_page(app: Dash, page: str, build: Build, extra: tuple[str, ...] = ()) -> None:
     """Wire a page's filters to its content and to the address bar."""
     names = ("area", "to", "covid", *extra)
 
     def update(*values):
+        viewer = request_viewer()  # captured here, at the edge, and passed down
         params = dict(zip(names, values, strict=True))
-        filters, messages, choices = filters_from_params(params, page)
+        filters, messages, choices = filters_from_params(params, viewer, page)
         if not choices.areas or month_range("force") is None:
             return [no_data_notice()], filters.query_string()
         warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
-        return [*warnings, *page_content(page, build, filters, choices)], filters.query_string()
+        content = page_content(page, build, filters, choices, viewer)
+        return [*warnings, *content], filters.query_string()
 
     app.callback(
         Output(ids.content_id(page), "children"),

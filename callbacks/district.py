@@ -13,7 +13,6 @@ from callbacks.common import (
     POLICE_UK_SOURCE,
     areas_for,
     covid_text,
-    district_comparison_in_scope,
     export_name,
     month_of,
     register_page,
@@ -22,6 +21,7 @@ from callbacks.common import (
 from callbacks.overview import attendance_card, incidents_card
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.auth.viewer import AreaScope, Viewer
 from dashboard.boundaries import OS_NOTICE, lsoa_geojson
 from dashboard.components import chart_block, data_table
 from dashboard.periods import add_months, month_label, period_label
@@ -29,6 +29,7 @@ from dashboard.stats import pct_change, rolling_sum
 from dashboard.urlstate import Filters
 from queries.areas import filter_areas, population
 from queries.incidents import (
+    district_comparison,
     lsoa_counts,
     lsoas_of,
     month_range,
@@ -38,8 +39,8 @@ from queries.incidents import (
 HOTSPOT_MONTHS = 3
 
 
-def rank_block(force, area, end: dt.date, filters: Filters):
-    frame = district_comparison_in_scope(force.id, end, filters.include_covid)
+def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
+    frame = district_comparison(force.id, end, filters.include_covid, scope)
     frame = frame[frame["months"] == 12].copy()
     frame["population"] = [population(int(a))[0] for a in frame["area_id"]]
     frame["rate"] = 1000 * frame["incidents"] / frame["population"]
@@ -231,12 +232,12 @@ def map_block(area):
     )
 
 
-def build(filters: Filters, _choices) -> list:
+def build(filters: Filters, _choices, viewer: Viewer) -> list:
     force, area = areas_for(filters)
     end = month_of(filters.to)
     cards = dbc.Row(
         [
-            dbc.Col(incidents_card(area, end, filters), md=6, className="mb-3"),
+            dbc.Col(incidents_card(area, end, filters, viewer.scope), md=6, className="mb-3"),
             dbc.Col(attendance_card(area, end, filters), md=6, className="mb-3"),
         ]
     )
@@ -247,7 +248,7 @@ def build(filters: Filters, _choices) -> list:
         ),
         cards,
         trend_block(force, area, end, filters),
-        rank_block(force, area, end, filters),
+        rank_block(force, area, end, filters, viewer.scope),
         map_block(area),
     ]
 

@@ -20,6 +20,7 @@ from callbacks.common import (
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table, illustrative_badge
 from dashboard.periods import add_months, month_label, period_label
 from dashboard.stats import pct_change, rolling_sum, xmr
@@ -423,7 +424,7 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
     )
 
 
-def build(filters: Filters, _choices) -> list:
+def build(filters: Filters, _choices, _viewer: Viewer) -> list:
     _force, area = areas_for(filters)
     end = month_of(filters.to)
     frame = monthly_series(area.id, filters, end)

@@ -11,6 +11,7 @@ from dash import Dash, html
 from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.periods import month_end, month_label
 from dashboard.stats import poisson_funnel, weighted_average_rate
@@ -204,7 +205,7 @@ def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
     )
 
 
-def build(filters: Filters, _choices) -> list:
+def build(filters: Filters, _choices, _viewer: Viewer) -> list:
     force, area = areas_for(filters)
     end = month_of(filters.to)
     history = msg_history(MEASURE)

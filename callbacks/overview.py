@@ -12,19 +12,19 @@ from callbacks.common import (
     INCIDENT_SOURCE,
     areas_for,
     covid_text,
-    district_comparison_in_scope,
     month_of,
     register_page,
 )
 from dashboard import formatting as fmt
 from dashboard import ids
+from dashboard.auth.viewer import AreaScope, Viewer
 from dashboard.components import illustrative_badge, kpi_card, published_badge
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
 from dashboard.stats import pct_change, poisson_change_test
 from dashboard.urlstate import Filters
 from queries.areas import AreaRecord, population
-from queries.incidents import PeriodTotal, twelve_month_total
+from queries.incidents import PeriodTotal, district_comparison, twelve_month_total
 from queries.msg import msg_periods, msg_table
 from queries.published import published_count
 from queries.surveys import results
@@ -57,10 +57,10 @@ def _missing_text(total: PeriodTotal) -> str:
     )
 
 
-def incidents_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Card:
+def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: AreaScope) -> dbc.Card:
     total = twelve_month_total(area.id, end, filters.include_covid)
     previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
-    plan = targets("asb_incidents")
+    plan = targets(scope, "asb_incidents")
     baseline_end = (
         dt.date(plan[0].baseline_period_end.year, plan[0].baseline_period_end.month, 1)
         if plan
@@ -233,8 +233,10 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
     )
 
 
-def district_table(force: AreaRecord, selected: AreaRecord, end: dt.date, filters: Filters):
-    frame = district_comparison_in_scope(force.id, end, filters.include_covid)
+def district_table(
+    force: AreaRecord, selected: AreaRecord, end: dt.date, filters: Filters, scope: AreaScope
+):
+    frame = district_comparison(force.id, end, filters.include_covid, scope)
     if frame.empty:
         return html.P("No district figures are held for this period.")
     header = html.Thead(
@@ -300,7 +302,7 @@ def district_table(force: AreaRecord, selected: AreaRecord, end: dt.date, filter
     )
 
 
-def build(filters: Filters, _choices) -> list:
+def build(filters: Filters, _choices, viewer: Viewer) -> list:
     """The Overview for valid filters: KPI cards, then the districts compared."""
     force, area = areas_for(filters)
     end = month_of(filters.to)
@@ -308,7 +310,7 @@ def build(filters: Filters, _choices) -> list:
         [
             dbc.Col(card, lg=3, md=6, className="mb-3")
             for card in (
-                incidents_card(area, end, filters),
+                incidents_card(area, end, filters, viewer.scope),
                 attendance_card(area, end, filters),
                 confidence_card(area, force, end),
                 msg_card(area, force, end),
@@ -320,7 +322,7 @@ def build(filters: Filters, _choices) -> list:
         html.Section(
             [
                 html.H2("Districts compared", className="h4 mt-4"),
-                district_table(force, area, end, filters),
+                district_table(force, area, end, filters, viewer.scope),
             ],
             **{"aria-label": "Districts compared"},
         ),

@@ -10,6 +10,7 @@ from dash import Dash, html
 from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.periods import month_end, month_label
@@ -297,7 +298,7 @@ def victims_block(force):
     )
 
 
-def build(filters: Filters, _choices) -> list:
+def build(filters: Filters, _choices, _viewer: Viewer) -> list:
     force, area = areas_for(filters)
     end = month_of(filters.to)
     return [

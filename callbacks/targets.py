@@ -17,6 +17,7 @@ from callbacks.common import (
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
@@ -233,11 +234,13 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
     )
 
 
-def build(filters: Filters, _choices) -> list:
+def build(filters: Filters, _choices, viewer: Viewer) -> list:
     _force, area = areas_for(filters)
     end = month_of(filters.to)
-    all_targets = targets()
+    all_targets = targets(viewer.scope)
     if not all_targets:
+        if viewer.scope.restricted:
+            return [html.P("No targets are loaded for the areas you may see.")]
         return [html.P("No targets are loaded: load them with `asb-dashboard load targets`.")]
     note = (
         "Targets are set for the force; the area filter does not change them."

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dashboard.auth.current import area_scope
+from dashboard.auth.viewer import Viewer
 from dashboard.periods import add_months, month_label
 from dashboard.urlstate import Choice, Filters, parse_filters
-from queries.areas import AreaRecord, filter_areas
+from queries.areas import visible_areas
 from queries.incidents import month_range
 
 CATEGORY_CHOICES = ("all", "personal", "nuisance", "environmental")
@@ -41,25 +41,14 @@ def _months(first, last) -> list[tuple[str, str]]:
     return months
 
 
-def _in_scope(area: AreaRecord, allowed: tuple[str, ...]) -> bool:
-    """An area is allowed if it, its LPA or the force is named in the user's restriction."""
-    return (
-        "force" in allowed
-        or area.selector in allowed
-        or (area.kind == "district" and f"lpa:{area.parent_name}" in allowed)
-    )
-
-
-def filter_choices(page: str = "overview") -> FilterChoices:
+def filter_choices(viewer: Viewer, page: str = "overview") -> FilterChoices:
     """Areas of the home force (only districts on the district page), and the valid months.
 
     A user restricted to some areas is offered only those; a user with a home area (a district
     commander) gets it as the default, first in the list.
     """
-    records = filter_areas()
-    home, allowed = area_scope()
-    if allowed:
-        records = tuple(a for a in records if _in_scope(a, allowed))
+    records = visible_areas(viewer.scope)
+    home = viewer.home_area
     areas = [(a.selector, a.option_label) for a in records]
     if page == "district":
         areas = [a for a in areas if a[0].startswith("district:")]
@@ -89,9 +78,10 @@ def filter_choices(page: str = "overview") -> FilterChoices:
 
 
 def filters_from_params(
-    params: Mapping[str, object], page: str = "overview"
+    params: Mapping[str, object], viewer: Viewer, page: str = "overview"
 ) -> tuple[Filters, list[str], FilterChoices]:
-    choices = filter_choices(page)
+    """The filters in `params`, checked against what this viewer may choose on this page."""
+    choices = filter_choices(viewer, page)
     # parse_filters takes the first area as the default: put the user's default first.
     areas = sorted(choices.area_selectors, key=lambda a: a != choices.default_area)
     filters, messages = parse_filters(params, areas, choices.month_values, choices.extra)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
+from dashboard.auth.current import request_viewer
 from dashboard.components import standard_page
 from dashboard.filter_options import filters_from_params
 
@@ -16,7 +17,7 @@ DESCRIPTION = "Incidents attended and % attended by period, district, with SPC."
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, ids.ATTENDANCE)
+    filters, messages, choices = filters_from_params(params, request_viewer(), ids.ATTENDANCE)
     return standard_page(
         ids.ATTENDANCE,
         "Attendance",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
+from dashboard.auth.current import request_viewer
 from dashboard.components import select_control, standard_page
 from dashboard.filter_options import filters_from_params
 
@@ -17,7 +18,7 @@ DESCRIPTION = "Monthly ASB incidents, the annual table, category split, SPC and 
 
 def layout(**params: object) -> html.Div:
     page = ids.INCIDENTS
-    filters, messages, choices = filters_from_params(params, page)
+    filters, messages, choices = filters_from_params(params, request_viewer(), page)
     months = [(m, label) for m, label in choices.all_months]
     extra = [
         select_control(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
+from dashboard.auth.current import request_viewer
 from dashboard.components import standard_page
 from dashboard.filter_options import filters_from_params
 
@@ -16,7 +17,7 @@ DESCRIPTION = "CSEW perception of ASB with MSG and national ranks; confidence su
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, ids.PERCEPTION)
+    filters, messages, choices = filters_from_params(params, request_viewer(), ids.PERCEPTION)
     return standard_page(
         ids.PERCEPTION,
         "Public perception and confidence",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
+from dashboard.auth.current import request_viewer
 from dashboard.components import standard_page
 from dashboard.filter_options import filters_from_params
 
@@ -16,7 +17,7 @@ DESCRIPTION = "Each Police and Crime Plan target: trajectory, SPC assurance and 
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, ids.TARGETS)
+    filters, messages, choices = filters_from_params(params, request_viewer(), ids.TARGETS)
     return standard_page(
         ids.TARGETS,
         "Plan targets",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from dashboard.auth.viewer import AreaScope
 from dashboard.extensions import db
 from dashboard.models import Area, AreaClosure, Population
 from queries._cache import memoized
@@ -72,6 +73,11 @@ def filter_areas() -> tuple[AreaRecord, ...]:
 
     walk(next(r for r in rows if r.kind == "force"))
     return tuple(ordered)
+
+
+def visible_areas(scope: AreaScope) -> tuple[AreaRecord, ...]:
+    """The home force's areas this scope permits, in tree order."""
+    return tuple(a for a in filter_areas() if scope.permits(a))
 
 
 def area_by_selector(selector: str) -> AreaRecord | None:

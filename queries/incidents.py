@@ -8,10 +8,12 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Integer, case, func, select
 
+from dashboard.auth.viewer import AreaScope
 from dashboard.extensions import db
 from dashboard.models import Area, AreaClosure, AsbIncidentMonth, Population
 from dashboard.periods import add_months, twelve_months_to
 from queries._cache import memoized
+from queries.areas import visible_areas
 
 Inc = AsbIncidentMonth  # short alias keeps the SQL readable
 
@@ -116,9 +118,10 @@ def monthly_counts(
 
 @memoized
 def district_comparison(
-    force_id: int, end_month: dt.date, include_covid: bool = True
+    force_id: int, end_month: dt.date, include_covid: bool, scope: AreaScope
 ) -> pd.DataFrame:
-    """Each district's 12-month count, the previous 12 months' and attended, in one pass."""
+    """Each district's 12-month count, the previous 12 months' and attended, in one pass:
+    only the districts `scope` permits, so a restricted viewer never receives the others."""
     start, end = twelve_months_to(end_month)
     prev_start = add_months(start, -12)
     district = Area
@@ -147,9 +150,11 @@ def district_comparison(
         .group_by(district.id, district.name)
         .order_by(district.name)
     )
+    permitted = [a.id for a in visible_areas(scope) if a.kind == "district"]
+    if scope.restricted:
+        query = query.where(district.id.in_(permitted))
     with db.engine.connect() as conn:
-        frame = pd.read_sql(query, conn)
-    return frame
+        return pd.read_sql(query, conn)
 
 
 @memoized

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from dashboard.auth.viewer import AreaScope
 from dashboard.extensions import db
 from dashboard.models import Area
 from dashboard.models import Target as T
 from queries._cache import memoized
+from queries.areas import visible_areas
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class TargetRecord:
 
 
 @memoized
-def targets(measure: str | None = None) -> tuple[TargetRecord, ...]:
+def targets(scope: AreaScope, measure: str | None = None) -> tuple[TargetRecord, ...]:
+    """The loaded targets for the areas `scope` permits (a restricted viewer gets no others)."""
     query = (
         select(
             T.measure,
@@ -45,6 +48,8 @@ def targets(measure: str | None = None) -> tuple[TargetRecord, ...]:
         .join(Area, Area.id == T.area_id)
         .order_by(T.measure, Area.name)
     )
+    if scope.restricted:
+        query = query.where(T.area_id.in_([a.id for a in visible_areas(scope)]))
     if measure is not None:
         query = query.where(T.measure == measure)
     with db.engine.connect() as conn:

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from callbacks.board_pack import make_pack  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
+from dashboard.auth.viewer import Viewer  # noqa: E402
 
 EXAMPLES = ROOT / "docs" / "examples"
 FORCE_PACK = "board-pack-force-12m-to-2021-03"
@@ -56,7 +57,7 @@ def main() -> None:
             print(f"wrote {pdf}")
         # The same force pack as slides.
         with app.server.app_context():
-            _, slides = make_pack(dict(parse_qsl(PACKS[FORCE_PACK])), "pptx")
+            _, slides = make_pack(dict(parse_qsl(PACKS[FORCE_PACK])), "pptx", Viewer.system())
         pptx = EXAMPLES / f"{FORCE_PACK}.pptx"
         pptx.write_bytes(slides)
         print(f"wrote {pptx}")

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from sqlalchemy import delete
 
+from dashboard.auth.viewer import AreaScope
 from dashboard.bootstrap import DATA
 from dashboard.database import make_engine
 from dashboard.extensions import db
@@ -70,7 +71,7 @@ def test_qry003_area_tree_and_population(default_db):
 
 def test_qry004_districts_sum_to_the_force(default_db):
     force = filter_areas()[0]
-    frame = district_comparison(force.id, dt.date(2021, 3, 1), True)
+    frame = district_comparison(force.id, dt.date(2021, 3, 1), True, AreaScope())
     assert len(frame) == 10
     assert frame["incidents"].sum() == 60_391
     assert frame["attended"].sum() == 33_644

@@ -1,35 +1,16 @@
-"""Who is asking, and what they may do. Read by the guard, the callbacks and the filters."""
+"""Who is asking in this request. Read once, at the edge (the guard, page layouts, callbacks),
+and handed down as a Viewer; nothing deeper reads the request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import current_app, g, has_request_context, session
 
-# What each role may do. Every role sees every page; commanders open on their own area.
-PERMISSIONS = {
-    "view": {"viewer", "commander", "analyst", "admin"},
-    "export": {"analyst", "admin"},
-    "admin": {"admin"},
-}
+from dashboard.auth.viewer import NOBODY, Viewer
+
+DEMO_USER = Viewer("demo", "Demonstration user", "admin")
 
 
-@dataclass(frozen=True)
-class CurrentUser:
-    username: str
-    display_name: str
-    role: str
-    home_area: str = ""
-    allowed_areas: tuple[str, ...] = ()  # empty: every area
-
-    def may(self, permission: str) -> bool:
-        return self.role in PERMISSIONS[permission]
-
-
-DEMO_USER = CurrentUser("demo", "Demonstration user", "admin")
-
-
-def current_user() -> CurrentUser | None:
+def current_user() -> Viewer | None:
     """The signed-in user for this request (the demo user in demo mode), else None."""
     if not has_request_context():
         return None
@@ -44,7 +25,7 @@ def current_user() -> CurrentUser | None:
         account = account_by_id(int(session["uid"]))
         # A disabled account, or one whose role changed, is signed out at its next request.
         if account and account.active and session.get("role") == account.role:
-            user = CurrentUser(
+            user = Viewer(
                 account.username,
                 account.display_name,
                 account.role,
@@ -55,20 +36,14 @@ def current_user() -> CurrentUser | None:
     return user
 
 
+def request_viewer() -> Viewer:
+    """This request's viewer, captured at the edge; no one signed in sees nothing."""
+    return current_user() or NOBODY
+
+
 def may(permission: str) -> bool:
-    """Whether this request's user may do something; outside a request (CLI, jobs), yes."""
-    if not has_request_context():
-        return True
-    user = current_user()
-    return bool(user and user.may(permission))
-
-
-def area_scope() -> tuple[str, tuple[str, ...]]:
-    """(the user's home area, the areas they are restricted to, empty for all)."""
-    user = current_user()
-    if user is None:
-        return "", ()
-    return user.home_area, user.allowed_areas
+    """Whether this request's user may do something. Outside a request: no (fail closed)."""
+    return request_viewer().may(permission)
 
 
 def audit(action: str, detail: str = "") -> None:
