@@ -18,6 +18,7 @@ install: $(STAMP)
 
 ## Serve the dashboard on http://127.0.0.1:8050 (PORT to change), demo mode, embedded SQLite.
 run: install
+	$(BIN)/asb-dashboard upgrade-db
 	ASB_DEMO=$${ASB_DEMO:-1} $(BIN)/asb-dashboard run
 
 ## Lint, then every test (browser tests need Debian's chromium: apt-get install chromium).

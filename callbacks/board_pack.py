@@ -15,9 +15,9 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask import Response, abort, current_app, request
 
-from callbacks import attendance, district, incidents, msg, overview, perception, targets
 from callbacks.common import covid_text, data_to, month_of, slug
 from callbacks.methods import CAVEATS, METHODS
+from callbacks.registry import PAGES
 from dashboard import board_pack, board_slides, ids
 from dashboard.auth.current import audit, request_viewer
 from dashboard.auth.viewer import Viewer
@@ -38,15 +38,6 @@ from queries.export_jobs import (
 )
 
 log = logging.getLogger(__name__)
-PAGES = [
-    ("Overview", ids.OVERVIEW, overview.build),
-    ("Incidents", ids.INCIDENTS, incidents.build),
-    ("Attendance", ids.ATTENDANCE, attendance.build),
-    ("Public perception and confidence", ids.PERCEPTION, perception.build),
-    ("Most Similar Group", ids.MSG, msg.build),
-    ("Plan targets", ids.TARGETS, targets.build),
-    ("District view", ids.DISTRICT, district.build),
-]
 FORMATS = {
     "pdf": ("PDF", "application/pdf"),
     "pptx": (
@@ -70,9 +61,9 @@ def sections_for(
     if filters.area not in choices.area_selectors:
         raise PermissionError("No area this user may see")  # a restricted user, no areas
     area = area_by_selector(filters.area)
-    pages = [p for p in PAGES if p[1] != ids.DISTRICT or area.kind == "district"]
+    pages = [p for p in PAGES if p[0] != ids.DISTRICT or area.kind == "district"]
     sections = []
-    for number, (title, page, build) in enumerate(pages, start=1):
+    for number, (page, title, build) in enumerate(pages, start=1):
         progress(number - 1, len(pages) + 1, f"Gathering page {number} of {len(pages)}: {title}")
         page_filters, _, choices = filters_from_params(
             {"area": filters.area, "to": filters.to, "covid": filters.covid}, viewer, page

@@ -197,3 +197,31 @@ def register_page(app: Dash, page: str, build: Build, extra: tuple[str, ...] = (
         Output({"type": ids.URL_SYNC, "page": page}, "data"),
         *[Input(ids.filter_id(page, name), "value") for name in names],
     )(update)
+    # The choice goes into the address bar in the browser at once, whatever the server does;
+    # the server's answer then writes the canonical form (URL_SYNC).
+    app.clientside_callback(
+        """
+        function() {
+            const names = NAMES;
+            const values = Array.prototype.slice.call(arguments);
+            const params = new URLSearchParams(window.location.search);
+            names.forEach(function(name, i) {
+                const value = values[i];
+                if (value === null || value === undefined || value === "") {
+                    params.delete(name);
+                } else {
+                    params.set(name, value);
+                }
+            });
+            const search = "?" + params.toString();
+            if (search !== window.location.search) {
+                window.history.replaceState(window.history.state, "",
+                    window.location.pathname + search);
+            }
+            return search;
+        }
+        """.replace("NAMES", json.dumps(list(names))),
+        Output({"type": ids.URL_DRAFT, "page": page}, "data"),
+        *[Input(ids.filter_id(page, name), "value") for name in names],
+        prevent_initial_call=True,
+    )

@@ -1,23 +1,73 @@
-"""Downloads of any data table as CSV or Excel: exactly the rows and columns on screen."""
+"""Downloads of a table (CSV, Excel) or a chart (PNG, SVG), rebuilt on the server.
+
+The browser says only which page, filters and table or chart it wants; the content comes from
+the page's own builder for those filters and this viewer (served from the page cache), never
+from data or figures in the request. A figure from the request could make the server's browser
+fetch any URL or read local files into the image; a table from the request could be anything.
+"""
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl
 
-from dash import MATCH, Dash, Input, Output, State, ctx, dcc, no_update
-from flask import request
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, no_update
 
+from callbacks.common import page_content
+from callbacks.registry import BUILDERS
 from dashboard import exports, ids
-from dashboard.auth.current import audit, may
+from dashboard.auth.current import audit, request_viewer
+from dashboard.auth.viewer import Viewer
+from dashboard.filter_options import filters_from_params
 
 log = logging.getLogger(__name__)
+GONE = "This page's figures have changed since it was opened: reload the page and try again."
 
 
-def download_table(_clicks, stored: dict | None):
-    if not ctx.triggered_id or not stored or not any(_clicks or []):
+def find_store(content: object, kind: str, key: str, value: str) -> object | None:
+    """The data of the store {"type": kind, key: value} in serialised page content."""
+    stack = [content]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("props", {})
+            node_id = props.get("id")
+            if (
+                isinstance(node_id, dict)
+                and node_id.get("type") == kind
+                and node_id.get(key) == value
+            ):
+                return props.get("data")
+            stack.append(props.get("children"))
+    return None
+
+
+def server_content(pages: list, queries: list, viewer: Viewer) -> list | None:
+    """The page's content for its filters as this viewer may see it, or None if not valid."""
+    if len(pages) != 1 or len(queries) != 1 or not isinstance(pages[0], dict):
+        return None
+    page = pages[0].get("page")
+    build = BUILDERS.get(page) if isinstance(page, str) else None
+    if build is None or not isinstance(queries[0], str):
+        return None
+    params = dict(parse_qsl(queries[0].lstrip("?")))
+    filters, messages, choices = filters_from_params(params, viewer, page)
+    if messages or filters.area not in choices.area_selectors:
+        return None  # the filters were not the page's own: refuse rather than guess
+    return page_content(page, build, filters, choices, viewer)
+
+
+def download_table(clicks: list, pages: list, queries: list):
+    if not ctx.triggered_id or not any(clicks or []):
         return no_update
-    if not may("export"):  # the request guard refuses first; this is the second lock
+    viewer = request_viewer()
+    if not viewer.may("export"):  # the request guard refuses first; this is the second lock
+        return no_update
+    content = server_content(pages, queries, viewer)
+    stored = find_store(content, ids.TABLE_DATA, "table", ctx.triggered_id["table"])
+    if not isinstance(stored, dict):
         return no_update
     fmt = ctx.triggered_id["fmt"]
     frame = exports.typed_frame(stored["columns"], stored["rows"])
@@ -25,17 +75,23 @@ def download_table(_clicks, stored: dict | None):
     audit("export", f"table as {fmt}: {stored['caption'][:200]}")
     if fmt == "csv":
         return dcc.send_bytes(exports.to_csv(frame), f"{stem}.csv")
-    page = request.referrer or ""  # the page the button is on, with its filters
-    filters = dict(parse_qsl(urlparse(page).query))
-    about = exports.about_sheet(stored["caption"], filters, page)
+    filters = dict(parse_qsl(queries[0].lstrip("?")))
+    about = exports.about_sheet(stored["caption"], filters, f"/{pages[0]['page']}{queries[0]}")
     return dcc.send_bytes(exports.to_xlsx(frame, about), f"{stem}.xlsx")
 
 
-def download_chart(png_clicks, svg_clicks, figure: dict | None, filename: str | None):
-    if not ctx.triggered_id or not figure or not (png_clicks or svg_clicks):
+def download_chart(png_clicks, svg_clicks, pages: list, queries: list):
+    if not ctx.triggered_id or not (png_clicks or svg_clicks):
         return no_update, no_update
-    if not may("export"):
+    viewer = request_viewer()
+    if not viewer.may("export"):
         return no_update, "Your role does not include exports."
+    chart = ctx.triggered_id["chart"]
+    content = server_content(pages, queries, viewer)
+    figure = find_store(content, ids.CHART_FIGURE, "chart", chart)
+    if not isinstance(figure, dict):
+        return no_update, GONE
+    filename = find_store(content, ids.CHART_FILENAME, "chart", chart) or "chart"
     fmt = ctx.triggered_id["fmt"]
     audit("export", f"chart as {fmt}: {filename}")
     try:
@@ -43,7 +99,14 @@ def download_chart(png_clicks, svg_clicks, figure: dict | None, filename: str | 
     except exports.ImageExportUnavailable as exc:
         log.warning("Image export failed: %s", exc.__cause__)
         return no_update, str(exc)
-    return dcc.send_bytes(image, f"{filename or 'chart'}.{fmt}"), ""
+    return dcc.send_bytes(image, f"{filename}.{fmt}"), ""
+
+
+# The page and its canonical filters (one URL_SYNC store per page): what to rebuild.
+PAGE_STATE = (
+    State({"type": ids.URL_SYNC, "page": ALL}, "id"),
+    State({"type": ids.URL_SYNC, "page": ALL}, "data"),
+)
 
 
 def register(app: Dash) -> None:
@@ -52,14 +115,13 @@ def register(app: Dash) -> None:
         Output({"type": ids.CHART_STATUS, "chart": MATCH}, "children"),
         Input({"type": ids.CHART_IMAGE_BUTTON, "chart": MATCH, "fmt": "png"}, "n_clicks"),
         Input({"type": ids.CHART_IMAGE_BUTTON, "chart": MATCH, "fmt": "svg"}, "n_clicks"),
-        State({"type": ids.CHART_FIGURE, "chart": MATCH}, "data"),  # drawn or not yet
-        State({"type": ids.CHART_FILENAME, "chart": MATCH}, "data"),
+        *PAGE_STATE,
         prevent_initial_call=True,
     )(download_chart)
     app.callback(
         Output({"type": ids.TABLE_DOWNLOAD, "table": MATCH}, "data"),
         Input({"type": ids.TABLE_DOWNLOAD_BUTTON, "table": MATCH, "fmt": "csv"}, "n_clicks"),
         Input({"type": ids.TABLE_DOWNLOAD_BUTTON, "table": MATCH, "fmt": "xlsx"}, "n_clicks"),
-        State({"type": ids.TABLE_DATA, "table": MATCH}, "data"),
+        *PAGE_STATE,
         prevent_initial_call=True,
-    )(lambda csv_clicks, xlsx_clicks, stored: download_table([csv_clicks, xlsx_clicks], stored))
+    )(lambda csv, xlsx, pages, queries: download_table([csv, xlsx], pages, queries))

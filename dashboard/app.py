@@ -13,7 +13,6 @@ from dash import Dash, Input, Output, dcc, html, set_props
 from flask import Flask, jsonify, request
 from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks import attendance as attendance_callbacks
@@ -34,6 +33,8 @@ from dashboard.auth.current import current_user
 from dashboard.auth.guard import authorise, csrf, security_headers
 from dashboard.bootstrap import ensure_database
 from dashboard.extensions import cache, db
+from dashboard.outage import DATABASE_ERRORS, MESSAGE, outage_log
+from dashboard.outage_response import DatabaseUnavailable, outage_response
 from dashboard.settings import INSECURE_DEFAULT_KEY, Settings
 from dashboard.theme import register_template
 from pages import (
@@ -70,16 +71,16 @@ MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 
 def _on_callback_error(exc: Exception) -> None:
-    """Show a banner instead of failing silently; keep details in the log, never on screen."""
-    if isinstance(exc, OperationalError | DBAPIError):
-        log.error("Database error in a callback: %s", exc)
-        message = (
-            "The database is not answering just now, so these figures could not be updated. "
-            "The page will refresh by itself when it is back."
-        )
-    else:
-        log.exception("Callback failed", exc_info=exc)
-        message = "Something went wrong updating this part of the page. The error was logged."
+    """Show a banner instead of failing silently; keep details in the log, never on screen.
+
+    A database outage is a 503 (logged once, not per request), which the page's script turns
+    into the outage banner; anything else is logged and shown as a general error.
+    """
+    if isinstance(exc, DATABASE_ERRORS):
+        outage_log.failed(exc)
+        raise DatabaseUnavailable() from exc
+    log.exception("Callback failed", exc_info=exc)
+    message = "Something went wrong updating this part of the page. The error was logged."
     set_props(ids.ERROR_BANNER, {"children": message, "is_open": True})
     set_props(ids.CHECK_BANNER, {"disabled": False})
 
@@ -181,6 +182,39 @@ def _shell(settings: Settings) -> html.Div:
     )
 
 
+class SchemaCheck:
+    """Migrates the schema (and builds the default data into an empty database) once the
+    database answers: at start if it can, else at the first request that finds it up.
+
+    Workers never fail to boot on a database that is down; `asb-dashboard upgrade-db` does the
+    same as a deploy step.
+    """
+
+    PUBLIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/healthz")
+
+    def __init__(self, auto_init: bool) -> None:
+        self.auto_init = auto_init
+        self.ready = False
+
+    def try_now(self) -> bool:
+        """Migrate if the database answers; log one line and carry on if it does not."""
+        try:
+            ensure_database(db.engine, self.auto_init)
+        except DATABASE_ERRORS as exc:
+            outage_log.failed(exc)
+            return False
+        self.ready = True
+        return True
+
+    def before_request(self):
+        """Until the schema is known current, check it first; 503 while the database is down."""
+        if self.ready or request.path.startswith(self.PUBLIC):
+            return None
+        if not self.try_now():
+            return outage_response()
+        return None
+
+
 def create_app(settings: Settings | dict | None = None) -> Dash:
     """Build the Dash app. `settings` may be a Settings, or a dict of overrides to the env."""
     if not isinstance(settings, Settings):
@@ -220,7 +254,6 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_LEVEL=6, COMPRESS_BR_LEVEL=4)
     Compress(server)
     server.register_blueprint(auth_views.bp)
-    server.before_request(authorise)
     if server.config["ASB_OIDC_ENABLED"]:
         oauth = OAuth(server)
         oauth.register(
@@ -234,7 +267,12 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     if not settings.database_url:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
     db.configure(settings.resolved_database_url)
-    ensure_database(db.engine, settings.auto_init)
+    schema = SchemaCheck(settings.auto_init)
+    schema.try_now()  # a database that is down does not stop the app starting
+    server.before_request(schema.before_request)  # before sign-in checks, which need it
+    server.before_request(authorise)
+    for error in (*DATABASE_ERRORS, DatabaseUnavailable):
+        server.register_error_handler(error, outage_response)
     cache.init_app(server, config=settings.cache_config)
     register_template()
 
@@ -251,8 +289,14 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         on_error=_on_callback_error,
         suppress_callback_exceptions=False,
     )
-    # Screen readers need the page language (WCAG 3.1.1).
-    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
+    # Screen readers need the page language (WCAG 3.1.1). The outage banner is static HTML so
+    # that assets/outage.js can show it when the app's own requests fail.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1).replace(
+        "{%app_entry%}",
+        f'<p id="outage-banner" class="outage-banner" role="alert" hidden>{MESSAGE}</p>'
+        "{%app_entry%}",
+        1,
+    )
     for module in PAGES:
         options = {"title": f"{module.TITLE} · {APP_TITLE}", "layout": module.layout}
         if module.PATH is not None:
@@ -356,9 +400,12 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     @server.get("/healthz")
     def healthz():
         """For load balancers: 200 when the database answers, 503 when it does not."""
-        if not database_ok():
-            return jsonify(status="error", database="unreachable"), 503
-        return jsonify(status="ok", database="ok", data_version=data_version())
+        try:
+            if database_ok():
+                return jsonify(status="ok", database="ok", data_version=data_version())
+        except DATABASE_ERRORS:
+            pass
+        return jsonify(status="error", database="unreachable"), 503
 
     # The CSP allows the app's own scripts plus, by hash, the inline ones Dash writes.
     server.after_request(security_headers(server, lambda: content_security_policy(app)))

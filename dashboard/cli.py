@@ -94,8 +94,21 @@ def init_db(default_data: bool) -> None:
 
 @main.command("upgrade-db")
 def upgrade_db() -> None:
-    """Apply schema migrations only."""
-    _engine()
+    """The deploy step: migrate the schema (one process at a time), and on an empty database
+    with ASB_AUTO_INIT on, load the default dataset. Serving processes never need it to boot."""
+    from dashboard.bootstrap import ensure_database
+    from dashboard.outage import DATABASE_ERRORS
+
+    settings = Settings.from_env()
+    if not settings.database_url:
+        settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    db.configure(settings.resolved_database_url)
+    try:
+        ensure_database(db.engine, settings.auto_init)
+    except DATABASE_ERRORS as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        click.echo(f"The database did not answer, so nothing was changed: {reason}", err=True)
+        sys.exit(2)
     click.echo("Schema is at the latest migration.")
 
 

@@ -150,6 +150,7 @@ def url_sync(page: str) -> html.Div:
         [
             dcc.Store(id={"type": ids.URL_SYNC, "page": page}),
             dcc.Store(id={"type": ids.URL_SYNC_DONE, "page": page}),
+            dcc.Store(id={"type": ids.URL_DRAFT, "page": page}),
         ],
         hidden=True,
     )

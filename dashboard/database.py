@@ -18,7 +18,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 
+from dashboard.outage import outage_log
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONNECT_TIMEOUT_SECONDS = 5
 SCHEMA_LOCK_KEY = 0x41534202  # "ASB" + 2: any constant unique to this app's advisory locks
 
 
@@ -34,8 +37,23 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
+        event.listen(engine, "connect", _connected)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # Connects fail fast when the server is out of reach, so requests answer 503 promptly.
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+    event.listen(engine, "connect", _connected)
+    return engine
+
+
+def _connected(_dbapi_connection, _record) -> None:
+    """Every new connection: if an outage was being reported, it is over."""
+    outage_log.recovered()
 
 
 class Database:

@@ -12,6 +12,9 @@ CHECK_BANNER = "app-check-banner"
 # clientside callback writes to the address bar.
 URL_SYNC = "url-sync"
 URL_SYNC_DONE = "url-sync-done"
+# Written in the browser as soon as a filter changes (before the server answers), so a reload
+# after a failed request, such as during a database outage, keeps the user's choice.
+URL_DRAFT = "url-draft"
 
 # Table downloads: pattern-matching ids keyed by the table ({"type": ..., "table": key})
 TABLE_DATA = "table-data"

@@ -142,3 +142,18 @@ def callback_payload(
         "state": [item(*s) for s in state],
         "changedPropIds": [f"{first_id}.{first[1]}"],
     }
+
+
+def page_state(page: str, query: str) -> list[list[dict]]:
+    """The download callbacks' state: the page's URL_SYNC store (an ALL match), id and data."""
+    store = {"page": page, "type": ids.URL_SYNC}
+    return [
+        [{"id": store, "property": "id", "value": store}],
+        [{"id": store, "property": "data", "value": query}],
+    ]
+
+
+def url_sync_value(response_json: dict) -> str:
+    """The canonical query string a page callback wrote to its URL_SYNC store."""
+    body = response_json["response"]
+    return body[next(k for k in body if ids.URL_SYNC in k)]["data"]

@@ -13,9 +13,9 @@ import pytest
 
 from dashboard import exports, ids
 from tests.conftest import skip_or_fail
-from tests.pages_payload import figures, page_payload, table_stores
+from tests.pages_payload import figures, page_payload, page_state, table_stores, url_sync_value
 
-PAGE_URL = "http://localhost/attendance?area=force&to=2021-03&covid=include"
+QUERY = "?area=force&to=2021-03&covid=include"
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,8 @@ def _attendance_table(client) -> dict:
     response = client.post("/_dash-update-component", json=page_payload(ids.ATTENDANCE))
     tree = response.get_json()["response"][ids.content_id(ids.ATTENDANCE)]["children"]
     stores = table_stores(tree)
-    return next(s for s in stores if s["data"]["caption"].startswith("Incidents attended, "))
+    store = next(s for s in stores if s["data"]["caption"].startswith("Incidents attended, "))
+    return {**store, "query": url_sync_value(response.get_json())}
 
 
 def _download(client, store: dict, fmt: str) -> tuple[str, bytes]:
@@ -74,10 +75,10 @@ def _download(client, store: dict, fmt: str) -> tuple[str, bytes]:
                 "value": 1 if fmt == "xlsx" else None,
             },
         ],
-        "state": [{"id": store["id"], "property": "data", "value": store["data"]}],
+        "state": page_state(ids.ATTENDANCE, store["query"]),
         "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
     }
-    response = client.post("/_dash-update-component", json=payload, headers={"Referer": PAGE_URL})
+    response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     sent = response.get_json()["response"][target]["data"]
     return sent["filename"], base64.b64decode(sent["content"])
@@ -115,11 +116,12 @@ def test_exp004_xlsx_has_typed_data_and_an_about_sheet(client):
 
 def _attendance_chart(client) -> tuple[str, dict]:
     response = client.post("/_dash-update-component", json=page_payload(ids.ATTENDANCE))
+    assert url_sync_value(response.get_json()) == QUERY
     tree = response.get_json()["response"][ids.content_id(ids.ATTENDANCE)]["children"]
     return "att-annual", figures(tree)["att-annual-graph"]
 
 
-def _image(client, block: str, figure: dict, fmt: str) -> dict:
+def _image(client, block: str, fmt: str, page: str = ids.ATTENDANCE, query: str = QUERY) -> dict:
     button = {"type": ids.CHART_IMAGE_BUTTON, "chart": block}
     pattern = {"chart": ["MATCH"]}
     out = [ids.CHART_DOWNLOAD, ids.CHART_STATUS]
@@ -143,18 +145,7 @@ def _image(client, block: str, figure: dict, fmt: str) -> dict:
                 "value": 1 if fmt == "svg" else None,
             },
         ],
-        "state": [
-            {
-                "id": {"type": ids.CHART_FIGURE, "chart": block},
-                "property": "data",
-                "value": figure,
-            },
-            {
-                "id": {"type": ids.CHART_FILENAME, "chart": block},
-                "property": "data",
-                "value": "asb-attended_force-essex-police_12m-to-march",
-            },
-        ],
+        "state": page_state(page, query),
         "changedPropIds": [
             json.dumps({**button, "fmt": fmt}, separators=(",", ":"), sort_keys=True) + ".n_clicks"
         ],
@@ -169,8 +160,8 @@ def _image(client, block: str, figure: dict, fmt: str) -> dict:
 def test_exp005_chart_image_stands_alone(client, fmt):
     if not shutil.which("chromium"):
         skip_or_fail("browser", "image export needs Debian's chromium")
-    block, figure = _attendance_chart(client)
-    response = _image(client, block, figure, fmt)
+    block, _figure = _attendance_chart(client)
+    response = _image(client, block, fmt)
     sent = next(v["data"] for k, v in response.items() if ids.CHART_DOWNLOAD in k)
     assert sent["filename"] == f"asb-attended_force-essex-police_12m-to-march.{fmt}"
     content = base64.b64decode(sent["content"])
@@ -194,8 +185,8 @@ def test_exp005_chart_image_stands_alone(client, fmt):
 def test_exp006_missing_chromium_gives_a_clear_message(client, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    block, figure = _attendance_chart(client)
-    response = _image(client, block, figure, "png")
+    block, _figure = _attendance_chart(client)
+    response = _image(client, block, "png")
     status = next(v["children"] for k, v in response.items() if ids.CHART_STATUS in k)
     assert "needs Chromium for image export" in status
     assert "CSV and Excel downloads still work" in status

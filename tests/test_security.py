@@ -15,7 +15,14 @@ from dashboard.cli import main as cli
 from dashboard.extensions import db
 from queries.accounts import account_by_username, save_account
 from queries.audit import recent_events
-from tests.pages_payload import callback_payload, page_payload, table_stores, texts
+from tests.pages_payload import (
+    callback_payload,
+    page_payload,
+    page_state,
+    table_stores,
+    texts,
+    url_sync_value,
+)
 
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 48
@@ -89,7 +96,8 @@ def _post(client, payload):
 
 
 def _table_download_payload(client, fmt="csv"):
-    body = _post(client, page_payload(ids.ATTENDANCE)).get_json()["response"]
+    answer = _post(client, page_payload(ids.ATTENDANCE)).get_json()
+    body = answer["response"]
     store = table_stores(body[ids.content_id(ids.ATTENDANCE)]["children"])[0]
     key = store["id"]["table"]
     button = {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key}
@@ -103,7 +111,7 @@ def _table_download_payload(client, fmt="csv"):
             {"id": {**button, "fmt": "csv"}, "property": "n_clicks", "value": 1},
             {"id": {**button, "fmt": "xlsx"}, "property": "n_clicks", "value": None},
         ],
-        "state": [{"id": store["id"], "property": "data", "value": store["data"]}],
+        "state": page_state(ids.ATTENDANCE, url_sync_value(answer)),
         "changedPropIds": [
             json.dumps({**button, "fmt": fmt}, separators=(",", ":"), sort_keys=True) + ".n_clicks"
         ],

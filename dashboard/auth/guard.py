@@ -17,6 +17,8 @@ from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from dashboard import ids
 from dashboard.auth.current import current_user
+from dashboard.outage import DATABASE_ERRORS
+from dashboard.outage_response import outage_response
 from queries.audit import record_event
 
 log = logging.getLogger(__name__)
@@ -90,7 +92,10 @@ def authorise():
     path = request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
-    user = current_user()
+    try:
+        user = current_user()
+    except DATABASE_ERRORS as exc:  # accounts are in the database: answer 503, not 500
+        return outage_response(exc)
     if user is None:
         if request.method == "GET" and not path.startswith("/_dash"):
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -105,6 +110,14 @@ def authorise():
 
 def _addr() -> str:
     return request.remote_addr or ""
+
+
+def _signed_in() -> bool:
+    """Whether this request has a user; False when the database cannot say (an outage)."""
+    try:
+        return current_user() is not None
+    except DATABASE_ERRORS:
+        return False
 
 
 def security_headers(app: Flask, content_security_policy: Callable[[], str]):
@@ -127,7 +140,7 @@ def security_headers(app: Flask, content_security_policy: Callable[[], str]):
         if response.mimetype == "text/html" or request.path in PRIVATE_DASH_PATHS:
             headers.setdefault("Cache-Control", "no-store")
         # Dash's renderer sends this cookie back as the X-CSRFToken header on every callback.
-        if current_user() is not None or request.path == "/login":
+        if _signed_in() or request.path == "/login":
             response.set_cookie(
                 CSRF_COOKIE,
                 generate_csrf(),
