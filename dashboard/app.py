@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import dash
 import dash_bootstrap_components as dbc
 from authlib.integrations.flask_client import OAuth
 from dash import Dash, Input, Output, dcc, html, set_props
+from dash.exceptions import DependencyException
 from flask import Flask, jsonify, request
 from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
@@ -273,6 +275,11 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     server.before_request(authorise)
     for error in (*DATABASE_ERRORS, DatabaseUnavailable):
         server.register_error_handler(error, outage_response)
+    # A component-suite path Dash has not registered ("..%2f..%2fdash.py") is not found: a 404,
+    # not Dash's exception, a 500 and a traceback in the log.
+    server.register_error_handler(
+        DependencyException, lambda _exc: (jsonify(message="Not found."), 404)
+    )
     cache.init_app(server, config=settings.cache_config)
     register_template()
 
@@ -368,19 +375,25 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
             return None
         body = request.get_json(silent=True)
 
+        def item_matches(item, spec: dict) -> bool:
+            """One input or state as the callback declares it: a list of matches for an ALL
+            wildcard, else one {id, property} with the declared property."""
+            if _is_multi(spec.get("id")):
+                return isinstance(item, list) and all(
+                    isinstance(i, dict) and i.get("property") == spec.get("property")
+                    for i in item
+                )
+            return (
+                isinstance(item, dict)
+                and isinstance(item.get("id"), str | dict)
+                and item.get("property") == spec.get("property")
+            )
+
         def items_match(given, expected) -> bool:
             return (
                 isinstance(given, list)
                 and len(given) == len(expected)
-                and all(
-                    isinstance(i, list)  # an ALL wildcard's list of matches
-                    or (
-                        isinstance(i, dict)
-                        and isinstance(i.get("id"), str | dict)
-                        and isinstance(i.get("property"), str)
-                    )
-                    for i in given
-                )
+                and all(item_matches(i, e) for i, e in zip(given, expected, strict=True))
             )
 
         output = body.get("output") if isinstance(body, dict) else None
@@ -410,6 +423,16 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     # The CSP allows the app's own scripts plus, by hash, the inline ones Dash writes.
     server.after_request(security_headers(server, lambda: content_security_policy(app)))
     return app
+
+
+def _is_multi(component_id: object) -> bool:
+    """Whether a declared id (as the callback map holds it: JSON text for a pattern) is an ALL
+    or ALLSMALLER wildcard, for which the browser sends a list of matches."""
+    if isinstance(component_id, str) and component_id.startswith("{"):
+        component_id = json.loads(component_id)
+    return isinstance(component_id, dict) and any(
+        value in (["ALL"], ["ALLSMALLER"]) for value in component_id.values()
+    )
 
 
 def content_security_policy(app: Dash) -> str:

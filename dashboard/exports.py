@@ -77,19 +77,57 @@ def typed_frame(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> pd.Dat
     return pd.DataFrame(data)
 
 
+# A text cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets
+# (OWASP, "CSV Injection"): "=HYPERLINK(...)" in a loaded name would become a live link.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ' so it is text.
+
+    Numbers stay numbers (the frame's numeric columns are never text); a text cell such as
+    "−11%" starts with the minus sign U+2212, not "-", and is left alone.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell (and header) neutralised; numeric columns unchanged."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    return safe
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark so Excel opens it correctly; dates as YYYY-MM-DD."""
-    return frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
+    """UTF-8 with a byte-order mark so Excel opens it correctly; dates as YYYY-MM-DD; text
+    that a spreadsheet would run as a formula neutralised."""
+    return _safe_text(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
+
+
+def _text_not_formulas(sheet) -> None:
+    """Every cell holds data, never a formula: openpyxl makes any text starting "=" a formula,
+    so such cells are stored as the text they are (shown exactly, run never)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def to_xlsx(frame: pd.DataFrame, about: Mapping[str, str]) -> bytes:
-    """The table on the first sheet; filters, source, licence and export time on 'About'."""
+    """The table on the first sheet; filters, source, licence and export time on 'About'.
+    Text is stored as text: nothing a loaded name contains can run as a formula."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name="Data", index=False)
         about_frame = pd.DataFrame({"Item": list(about), "Value": list(about.values())})
         about_frame.to_excel(writer, sheet_name="About", index=False)
         for sheet in writer.sheets.values():
+            _text_not_formulas(sheet)
             for column in sheet.columns:
                 width = max(len(str(c.value or "")) for c in column)
                 sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 80)
