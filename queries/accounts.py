@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, or_, select, update
 
 from dashboard.extensions import db
 from dashboard.models import UserAccount
+
+# Changing any of these ends every session of the account (see end_sessions).
+ENDS_SESSIONS = ("password_hash", "role", "active")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Account:
     failed_sign_ins: int
     locked_until: dt.datetime | None
     last_sign_in_at: dt.datetime | None
+    session_generation: int = 0
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -92,8 +96,34 @@ def save_account(username: str, **values) -> Account:
                 )
             )
         elif values:
-            conn.execute(update(UserAccount).where(UserAccount.id == exists).values(**values))
+            conn.execute(
+                update(UserAccount)
+                .where(UserAccount.id == exists)
+                .values(**values, session_generation=_generation_after(values))
+            )
     return account_by_username(username)
+
+
+def _generation_after(values: dict):
+    """The generation, raised in the same UPDATE if a value that ends sessions changes."""
+    changes = [
+        UserAccount.__table__.c[name].is_distinct_from(values[name])
+        for name in ENDS_SESSIONS
+        if name in values
+    ]
+    if not changes:
+        return UserAccount.session_generation
+    return UserAccount.session_generation + case((or_(*changes), 1), else_=0)
+
+
+def end_sessions(account_id: int) -> None:
+    """Sign the account out everywhere: every session signed in before now stops working."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(UserAccount)
+            .where(UserAccount.id == account_id)
+            .values(session_generation=UserAccount.session_generation + 1)
+        )
 
 
 def record_failed_sign_in(account_id: int, lock_after: int, lock_for: dt.timedelta) -> bool:

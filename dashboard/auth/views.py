@@ -23,6 +23,7 @@ from dashboard.models import ROLES
 from queries.accounts import (
     account_by_oidc_subject,
     account_by_username,
+    end_sessions,
     record_failed_sign_in,
     record_sign_in,
     save_account,
@@ -95,6 +96,9 @@ def _sign_in(account, method: str) -> None:
     session.permanent = True
     session["uid"] = account.id
     session["role"] = account.role
+    # The generation as read when the credentials were checked: a password reset or a
+    # sign-out elsewhere since then ends this session too.
+    session["generation"] = account.session_generation
     record_sign_in(account.id)
     record_event(account.username, "sign-in", method, request.remote_addr or "")
 
@@ -145,6 +149,8 @@ def login():
 def logout():
     user = current_user()
     if user is not None:
+        if "uid" in session:  # every session of the account ends, not just this one
+            end_sessions(int(session["uid"]))
         record_event(user.username, "sign-out", "", request.remote_addr or "")
     session.clear()
     return redirect(url_for("auth.login"))
