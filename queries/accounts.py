@@ -126,24 +126,31 @@ def end_sessions(account_id: int) -> None:
         )
 
 
-def record_failed_sign_in(account_id: int, lock_after: int, lock_for: dt.timedelta) -> bool:
-    """Count a failed password; lock the account after `lock_after`. True if now locked."""
+def claim_password_check(username: str, lock_after: int, lock_for: dt.timedelta) -> Account | None:
+    """Count a password attempt before it is checked; None if the account may not be tried now.
+
+    One UPDATE ... RETURNING, run for every username (an unknown one matches no row): attempts
+    on one account queue on its row, so however many arrive at once, at most `lock_after` are
+    let through before the lock, which the last of them sets. Success resets the count.
+    """
     now = dt.datetime.now(dt.UTC)
+    reaches = UserAccount.failed_sign_ins + 1 >= lock_after
+    statement = (
+        update(UserAccount)
+        .where(
+            UserAccount.username == username,
+            UserAccount.active.is_(True),
+            UserAccount.password_hash.is_not(None),
+            or_(UserAccount.locked_until.is_(None), UserAccount.locked_until <= now),
+        )
+        .values(
+            failed_sign_ins=case((reaches, 0), else_=UserAccount.failed_sign_ins + 1),
+            locked_until=case((reaches, now + lock_for), else_=None),  # clears an expired lock
+        )
+        .returning(*UserAccount.__table__.c)
+    )
     with db.engine.begin() as conn:
-        failures = conn.execute(
-            update(UserAccount)
-            .where(UserAccount.id == account_id)
-            .values(failed_sign_ins=UserAccount.failed_sign_ins + 1)
-            .returning(UserAccount.failed_sign_ins)
-        ).scalar_one()
-        if failures >= lock_after:
-            conn.execute(
-                update(UserAccount)
-                .where(UserAccount.id == account_id)
-                .values(locked_until=now + lock_for, failed_sign_ins=0)
-            )
-            return True
-    return False
+        return _account(conn.execute(statement).first())
 
 
 def record_sign_in(account_id: int) -> None:

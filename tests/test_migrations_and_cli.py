@@ -165,7 +165,9 @@ def _generations(engine) -> list:
         return conn.execute(text("SELECT session_generation FROM user_account")).scalars().all()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_mig004_0005_gives_existing_accounts_a_session_generation(backend, request, tmp_path):
     """Up from 0004 with an account in place, down again, and up: on both back ends."""
     from sqlalchemy import text
