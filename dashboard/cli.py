@@ -257,7 +257,7 @@ def users() -> None:
     "--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt."
 )
 def users_create(username, role, display_name, home_area, allowed_areas, password_stdin) -> None:
-    """Create a local account, or reset its password and settings."""
+    """Create a local account, or reset its password and settings (ending its sessions)."""
     from dashboard.auth.passwords import hash_password
     from queries.accounts import save_account
     from queries.audit import record_event
@@ -310,7 +310,7 @@ def users_unlock(username) -> None:
 @users.command("disable")
 @click.argument("username")
 def users_disable(username) -> None:
-    """Stop an account signing in; its open sessions end at their next request."""
+    """Stop an account signing in, and end its open sessions (for good, if enabled again)."""
     _set_user(username, "user-disabled", active=False)
 
 

@@ -263,6 +263,9 @@ class UserAccount(Base):
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True
     )
+    # Each session carries the value it was signed in with; raising it (sign-out, password
+    # reset, disabling, role change) ends every session of the account at once.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEvent(Base):

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, or_, select, update
 
 from dashboard.extensions import db
 from dashboard.models import UserAccount
+
+# Changing any of these ends every session of the account (see end_sessions).
+ENDS_SESSIONS = ("password_hash", "role", "active")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Account:
     failed_sign_ins: int
     locked_until: dt.datetime | None
     last_sign_in_at: dt.datetime | None
+    session_generation: int = 0
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -92,28 +96,61 @@ def save_account(username: str, **values) -> Account:
                 )
             )
         elif values:
-            conn.execute(update(UserAccount).where(UserAccount.id == exists).values(**values))
+            conn.execute(
+                update(UserAccount)
+                .where(UserAccount.id == exists)
+                .values(**values, session_generation=_generation_after(values))
+            )
     return account_by_username(username)
 
 
-def record_failed_sign_in(account_id: int, lock_after: int, lock_for: dt.timedelta) -> bool:
-    """Count a failed password; lock the account after `lock_after`. True if now locked."""
-    now = dt.datetime.now(dt.UTC)
+def _generation_after(values: dict):
+    """The generation, raised in the same UPDATE if a value that ends sessions changes."""
+    changes = [
+        UserAccount.__table__.c[name].is_distinct_from(values[name])
+        for name in ENDS_SESSIONS
+        if name in values
+    ]
+    if not changes:
+        return UserAccount.session_generation
+    return UserAccount.session_generation + case((or_(*changes), 1), else_=0)
+
+
+def end_sessions(account_id: int) -> None:
+    """Sign the account out everywhere: every session signed in before now stops working."""
     with db.engine.begin() as conn:
-        failures = conn.execute(
+        conn.execute(
             update(UserAccount)
             .where(UserAccount.id == account_id)
-            .values(failed_sign_ins=UserAccount.failed_sign_ins + 1)
-            .returning(UserAccount.failed_sign_ins)
-        ).scalar_one()
-        if failures >= lock_after:
-            conn.execute(
-                update(UserAccount)
-                .where(UserAccount.id == account_id)
-                .values(locked_until=now + lock_for, failed_sign_ins=0)
-            )
-            return True
-    return False
+            .values(session_generation=UserAccount.session_generation + 1)
+        )
+
+
+def claim_password_check(username: str, lock_after: int, lock_for: dt.timedelta) -> Account | None:
+    """Count a password attempt before it is checked; None if the account may not be tried now.
+
+    One UPDATE ... RETURNING, run for every username (an unknown one matches no row): attempts
+    on one account queue on its row, so however many arrive at once, at most `lock_after` are
+    let through before the lock, which the last of them sets. Success resets the count.
+    """
+    now = dt.datetime.now(dt.UTC)
+    reaches = UserAccount.failed_sign_ins + 1 >= lock_after
+    statement = (
+        update(UserAccount)
+        .where(
+            UserAccount.username == username,
+            UserAccount.active.is_(True),
+            UserAccount.password_hash.is_not(None),
+            or_(UserAccount.locked_until.is_(None), UserAccount.locked_until <= now),
+        )
+        .values(
+            failed_sign_ins=case((reaches, 0), else_=UserAccount.failed_sign_ins + 1),
+            locked_until=case((reaches, now + lock_for), else_=None),  # clears an expired lock
+        )
+        .returning(*UserAccount.__table__.c)
+    )
+    with db.engine.begin() as conn:
+        return _account(conn.execute(statement).first())
 
 
 def record_sign_in(account_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
@@ -124,6 +125,7 @@ def test_mig002_workers_starting_together_on_sqlite_migrate_and_build_once(tmp_p
     assert _loads(url) == expected
     engine = make_engine(url)
     with engine.begin() as conn:  # back to revision 0003 as it was, by hand
+        conn.exec_driver_sql("ALTER TABLE user_account DROP COLUMN session_generation")
         conn.exec_driver_sql(
             "CREATE INDEX ix_incident_dataset_month_area "
             "ON asb_incident_month (dataset, month, area_id)"
@@ -140,4 +142,58 @@ def test_mig003_workers_starting_together_on_postgresql(scratch_postgres, tmp_pa
     assert _loads(scratch_postgres) == expected
     engine = make_engine(scratch_postgres)
     assert schema_is_current(engine)
+    engine.dispose()
+
+
+def _downgrade(engine, revision: str) -> None:
+    from alembic import command
+
+    from dashboard.database import alembic_config
+
+    cfg = alembic_config(engine)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+
+def _generations(engine) -> list:
+    from sqlalchemy import inspect, text
+
+    if "session_generation" not in {c["name"] for c in inspect(engine).get_columns("user_account")}:
+        return []
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT session_generation FROM user_account")).scalars().all()
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_mig004_0005_gives_existing_accounts_a_session_generation(backend, request, tmp_path):
+    """Up from 0004 with an account in place, down again, and up: on both back ends."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    else:
+        url = request.getfixturevalue("scratch_postgres")
+    engine = make_engine(url)
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO user_account (username, display_name, role, home_area, "
+                "allowed_areas, active, failed_sign_ins, created_at) VALUES ('old.account', "
+                "'Old', 'viewer', '', '', true, 0, CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade(engine)
+    assert schema_is_current(engine) and _generations(engine) == [0]
+    _downgrade(engine, "0004")
+    assert _generations(engine) == []
+    # The role check survived the round trip.
+    with engine.connect() as conn, pytest.raises(IntegrityError, match="ck_user_role"):
+        conn.execute(text("UPDATE user_account SET role = 'root'"))
+    upgrade(engine)
+    assert schema_is_current(engine) and _generations(engine) == [0]
     engine.dispose()

@@ -158,3 +158,33 @@ def test_oidc002_a_tampered_callback_is_refused(
     assert forged.status_code == 401
     assert "Sign-in with your organisation account failed" in forged.get_data(as_text=True)
     assert client.get("/").status_code == 302  # still signed out
+
+
+def _oidc_sign_in(client) -> None:
+    """The whole round trip through the stub provider, then the CSRF header Dash sends."""
+    start = client.get("/auth/oidc/login")
+    back = requests.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    callback = urlsplit(back.headers["Location"])
+    assert client.get(f"{callback.path}?{callback.query}").status_code == 302
+    client.get("/")
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
+
+
+def test_oidc003_signing_out_ends_every_oidc_session_and_signing_in_ends_none(
+    identity_provider,
+    secure_url,  # noqa: F811
+    tmp_path,
+):
+    issuer, _ = identity_provider
+    laptop = _client(issuer, secure_url, tmp_path, oidc_role_map="Dashboard.Analyst=analyst")
+    phone = laptop.application.test_client()
+    _oidc_sign_in(laptop)
+    _oidc_sign_in(phone)  # a second sign-in, same role: the first session goes on
+    for client in (laptop, phone):
+        response = client.post("/_dash-update-component", json=page_payload(ids.OVERVIEW))
+        assert response.status_code == 200
+    assert phone.post("/logout").status_code == 302
+    response = laptop.post("/_dash-update-component", json=page_payload(ids.OVERVIEW))
+    assert response.status_code == 401
+    _oidc_sign_in(laptop)
+    assert laptop.get("/incidents?area=force").status_code == 200

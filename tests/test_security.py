@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
+import threading
+from collections import Counter
 
 import pytest
+import requests
+from argon2 import PasswordHasher
 from click.testing import CliRunner
 
 from dashboard import ids
+from dashboard.auth import passwords
 from dashboard.auth.passwords import hash_password
 from dashboard.cli import main as cli
+from dashboard.database import make_engine, upgrade
 from dashboard.extensions import db
 from queries.accounts import account_by_username, save_account
 from queries.audit import recent_events
@@ -165,10 +172,13 @@ def test_sec003_open_redirects_are_refused(secure_app):
 def test_sec004_lock_out_after_repeated_failures_and_unlock(secure_app, secure_url):
     save_account("lou.locked", role="viewer", password_hash=hash_password(PASSWORD))
     for _ in range(3):
-        assert sign_in(secure_app, "lou.locked", "not the password at all").last.status_code == 401
+        failed = sign_in(secure_app, "lou.locked", "not the password at all").last
+        assert failed.status_code == 401
     refused = sign_in(secure_app, "lou.locked")  # the right password, but locked
     assert refused.last.status_code == 401
-    assert "locked after repeated failed sign-ins" in refused.last.get_data(True)
+    # The same answer as a wrong password (sec017): the help text is there for everyone.
+    assert _alert(refused.last.get_data(True)) == _alert(failed.get_data(True))
+    assert "locked for 15 minutes" in _alert(failed.get_data(True))
     result = CliRunner().invoke(
         cli, ["users", "unlock", "lou.locked"], env={"DATABASE_URL": secure_url}
     )
@@ -345,3 +355,162 @@ def test_sec013_one_analysts_board_pack_is_not_anothers(secure_app):
     assert sign_in(secure_app, "ann.analyst").get(f"/board-pack/file/{job}").status_code == 200
     assert sign_in(secure_app, "bob.analyst").get(f"/board-pack/file/{job}").status_code == 404
     assert sign_in(secure_app, "vera.viewer").get(f"/board-pack/file/{job}").status_code == 403
+
+
+class _CountingHasher(PasswordHasher):
+    """The real Argon2 hasher, counting its verifications: against the dummy hash or a real one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def verify(self, hash, password) -> bool:
+        with self._lock:
+            self.counts["dummy" if hash == passwords._DUMMY else "real"] += 1
+        return super().verify(hash, password)
+
+
+@pytest.fixture
+def verifications(monkeypatch) -> Counter[str]:
+    hasher = _CountingHasher()
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    return hasher.counts
+
+
+def _alert(page: str) -> str:
+    """The sign-in page's message."""
+    return re.search(r'role="alert">(.*?)</div>', page, re.S).group(1)
+
+
+def _page_without(response, username: str) -> str:
+    """The page, less what differs by design: the username typed and the form's CSRF token."""
+    page = response.get_data(as_text=True).replace(f'value="{username}"', 'value=""')
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
+
+
+def test_sec017_every_kind_of_account_fails_alike(secure_app, verifications):
+    """Unknown, disabled, locked, password-less and active accounts: the same page, the same
+    status and exactly one Argon2 verification per attempt, so neither the text nor the work
+    tells an attacker which accounts exist or what state they are in."""
+    for name in ("act.ive", "dis.abled", "loc.ked"):
+        save_account(name, role="viewer", password_hash=hash_password(PASSWORD))
+    save_account("dis.abled", active=False)
+    save_account("loc.ked", locked_until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    save_account("oi.dc", role="viewer", oidc_subject="https://idp.example|oi.dc")
+    attempts = [("no.body", "a wrong password"), ("act.ive", "a wrong password")] + [
+        (name, password)
+        for name in ("dis.abled", "loc.ked", "oi.dc")
+        for password in ("a wrong password", PASSWORD)
+    ]
+    pages = set()
+    for username, password in attempts:
+        verifications.clear()
+        response = sign_in(secure_app, username, password).last
+        assert response.status_code == 401, username
+        assert sum(verifications.values()) == 1, (username, verifications)
+        pages.add(_page_without(response, username))
+    assert len(pages) == 1
+    message = _alert(response.get_data(as_text=True))
+    assert message.startswith("Sign-in failed: check your username and password.")
+    assert "locked for 15 minutes" in message  # general help, the same for everyone
+    assert account_by_username("loc.ked").locked_until is not None  # still locked
+    verifications.clear()
+    assert sign_in(secure_app, "act.ive").last.status_code == 302
+    assert verifications == {"real": 1}
+
+
+def _hammer(n: int, attempt) -> list:
+    """Run `attempt(i)` in n threads released together; their results (errors re-raised)."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = attempt(i)
+        except Exception as exc:  # raised again below, in the test's own thread
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+    return results
+
+
+@pytest.mark.postgres
+def test_sec018_concurrent_attempts_claim_at_most_the_threshold(scratch_postgres):
+    """Each password check is counted before it is made, in one UPDATE: 40 at once on
+    PostgreSQL let exactly 5 (the threshold) through, and the fifth locks the account."""
+    from queries.accounts import claim_password_check
+
+    engine = make_engine(scratch_postgres)
+    upgrade(engine)
+    engine.dispose()
+    db.configure(scratch_postgres)
+    save_account("vic.tim", role="viewer", password_hash=hash_password(PASSWORD))
+    claims = _hammer(40, lambda _: claim_password_check("vic.tim", 5, dt.timedelta(minutes=15)))
+    assert sum(claim is not None for claim in claims) == 5
+    assert account_by_username("vic.tim").locked_until is not None
+    assert claim_password_check("vic.tim", 5, dt.timedelta(minutes=15)) is None
+    assert claim_password_check("no.body", 5, dt.timedelta(minutes=15)) is None
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_sec019_concurrent_wrong_passwords_over_http_check_at_most_the_threshold(
+    backend, request, tmp_path, verifications
+):
+    """20 wrong passwords at once against a served app: only 5 are checked against the real
+    hash (the rest against the dummy, alike), all fail alike, and the account ends locked."""
+    from werkzeug.serving import make_server
+
+    from dashboard.app import create_app
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'http.sqlite3'}"
+    else:
+        url = request.getfixturevalue("scratch_postgres")
+    app = create_app(
+        {
+            "database_url": url,
+            "instance_dir": tmp_path,
+            "log_level": "WARNING",
+            "secret_key": SECRET,
+            "cookie_secure": "0",
+            "auto_init": False,  # sign-in needs no figures
+            "lockout_attempts": 5,
+        }
+    )
+    save_account("vic.tim", role="viewer", password_hash=hash_password(PASSWORD))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    forms = []
+    for i in range(20):  # each attacker with their own session and CSRF token
+        browser = requests.Session()
+        page = browser.get(f"{base}/login", timeout=30).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        forms.append(
+            (browser, {"username": "vic.tim", "password": f"guess {i}", "csrf_token": token})
+        )
+    verifications.clear()
+    try:
+        responses = _hammer(
+            20,
+            lambda i: forms[i][0].post(
+                f"{base}/login", data=forms[i][1], allow_redirects=False, timeout=120
+            ),
+        )
+    finally:
+        server.shutdown()
+    assert [r.status_code for r in responses] == [401] * 20
+    assert len({_alert(r.text) for r in responses}) == 1
+    assert verifications == {"real": 5, "dummy": 15}
+    assert account_by_username("vic.tim").locked_until is not None

@@ -23,8 +23,14 @@ def current_user() -> Viewer | None:
         from queries.accounts import account_by_id
 
         account = account_by_id(int(session["uid"]))
-        # A disabled account, or one whose role changed, is signed out at its next request.
-        if account and account.active and session.get("role") == account.role:
+        # A disabled account, one whose role changed, or one whose sessions were ended since
+        # this one began (sign-out anywhere, password reset), is signed out at once.
+        if (
+            account
+            and account.active
+            and session.get("role") == account.role
+            and session.get("generation") == account.session_generation
+        ):
             user = Viewer(
                 account.username,
                 account.display_name,

@@ -7,8 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 12
-# Verifying against this when the username is unknown costs the same time as a real check,
-# so response times do not reveal which usernames exist.
+# Verifying against this when there is no account to check (unknown, disabled, locked, or
+# without a password) costs the same as a real check, so response times reveal none of those.
 _DUMMY = _hasher.hash("not-a-real-password-for-timing")
 
 
@@ -19,7 +19,10 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored: str | None, password: str) -> bool:
+    """One Argon2 verification whatever `stored` is (the dummy hash if None), so all cost alike."""
     try:
         return _hasher.verify(stored or _DUMMY, password) and stored is not None
-    except (VerificationError, InvalidHashError):
+    except InvalidHashError:  # refused before any work: do the work anyway
+        return verify_password(None, password)
+    except VerificationError:
         return False

@@ -21,9 +21,11 @@ from dashboard.auth.current import current_user
 from dashboard.auth.passwords import verify_password
 from dashboard.models import ROLES
 from queries.accounts import (
+    Account,
     account_by_oidc_subject,
     account_by_username,
-    record_failed_sign_in,
+    claim_password_check,
+    end_sessions,
     record_sign_in,
     save_account,
 )
@@ -95,6 +97,9 @@ def _sign_in(account, method: str) -> None:
     session.permanent = True
     session["uid"] = account.id
     session["role"] = account.role
+    # The generation as read when the credentials were checked: a password reset or a
+    # sign-out elsewhere since then ends this session too.
+    session["generation"] = account.session_generation
     record_sign_in(account.id)
     record_event(account.username, "sign-in", method, request.remote_addr or "")
 
@@ -109,31 +114,16 @@ def login():
     message, username = "", ""
     if request.method == "POST":
         username = (request.form.get("username") or "").strip()[:200]
-        password = request.form.get("password") or ""
-        account = account_by_username(username) if username else None
-        now = dt.datetime.now(dt.UTC)
-        if account and account.locked_until and account.locked_until > now:
-            minutes = max(1, int((account.locked_until - now).total_seconds() // 60) + 1)
-            message = (
-                "This account is locked after repeated failed sign-ins. Try again in "
-                f"{minutes} minutes, or ask an administrator to unlock it."
-            )
-            record_event(username, "sign-in-locked", "", request.remote_addr or "")
-        elif account and account.active and verify_password(account.password_hash, password):
+        account = _check_password(username, request.form.get("password") or "")
+        if account is not None:
             _sign_in(account, "password")
             return redirect(next_url)
-        else:
-            verify_password(None, password) if account is None else None  # same cost
-            if account and account.active and account.password_hash:
-                locked = record_failed_sign_in(
-                    account.id,
-                    config["ASB_LOCKOUT_ATTEMPTS"],
-                    dt.timedelta(minutes=config["ASB_LOCKOUT_MINUTES"]),
-                )
-                if locked:
-                    record_event(username, "account-locked", "", request.remote_addr or "")
-            record_event(username or "(blank)", "sign-in-failed", "", request.remote_addr or "")
-            message = "Sign-in failed: check your username and password."
+        # One message for every failure, whatever the account's state: general help only.
+        message = (
+            "Sign-in failed: check your username and password. After "
+            f"{config['ASB_LOCKOUT_ATTEMPTS']} failed sign-ins in a row an account is locked "
+            f"for {config['ASB_LOCKOUT_MINUTES']} minutes; an administrator can unlock it sooner."
+        )
     status = 401 if message else 200
     return (
         _page("Sign in", SIGN_IN, message=message, username=username, next=next_url, oidc=oidc),
@@ -141,10 +131,40 @@ def login():
     )
 
 
+def _check_password(username: str, password: str) -> Account | None:
+    """The account these credentials sign in to, else None, after the same work for any
+    username: one counted attempt (an UPDATE that matches no row when there is no account to
+    try: unknown, disabled, locked, or without a password) and one Argon2 verification (against
+    the dummy hash then), so neither the answer nor its timing tells accounts apart."""
+    config = current_app.config
+    claimed = claim_password_check(
+        username,
+        config["ASB_LOCKOUT_ATTEMPTS"],
+        dt.timedelta(minutes=config["ASB_LOCKOUT_MINUTES"]),
+    )
+    if verify_password(claimed.password_hash if claimed else None, password):
+        return claimed
+    _audit_failure(username, claimed)
+    return None
+
+
+def _audit_failure(username: str, claimed: Account | None) -> None:
+    """One audit event per failed attempt; admins see why, the person signing in does not."""
+    if claimed is not None:
+        action = "account-locked" if claimed.locked_until else "sign-in-failed"
+    else:
+        known = account_by_username(username) if username else None
+        usable = known is not None and known.active and known.password_hash
+        action = "sign-in-locked" if usable else "sign-in-failed"
+    record_event(username or "(blank)", action, "", request.remote_addr or "")
+
+
 @bp.post("/logout")
 def logout():
     user = current_user()
     if user is not None:
+        if "uid" in session:  # every session of the account ends, not just this one
+            end_sessions(int(session["uid"]))
         record_event(user.username, "sign-out", "", request.remote_addr or "")
     session.clear()
     return redirect(url_for("auth.login"))
