@@ -21,7 +21,7 @@ from dashboard.auth.viewer import AreaScope, Viewer
 from dashboard.components import illustrative_badge, kpi_card, published_badge
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
-from dashboard.stats import pct_change, poisson_change_test
+from dashboard.stats import pct_change, poisson_change_test, wilson_interval
 from dashboard.urlstate import Filters
 from queries.areas import AreaRecord, population
 from queries.incidents import PeriodTotal, district_comparison, twelve_month_total
@@ -155,8 +155,10 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Ca
             f"({fmt.pct(before.pct)}, to {month_label(before.period_end)})".replace("-", "−")
         )
     if latest.base_n:
-        half_width = 196 * (latest.pct * (100 - latest.pct) / latest.base_n) ** 0.5 / 10
-        lines.append(f"95% confidence interval ±{half_width:.1f} points (n = {latest.base_n:,})")
+        low, high = wilson_interval(latest.pct, latest.base_n)
+        lines.append(
+            f"95% confidence interval {low:.1f}–{high:.1f}% (Wilson, n = {latest.base_n:,})"
+        )
     else:
         lines.append("No sample size published, so no confidence interval can be shown.")
     if shown_for is not area:
