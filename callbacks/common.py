@@ -29,6 +29,10 @@ INCIDENT_SOURCE = (
     "Essex Police incident records; 12-month totals to March as published in the force's ASB "
     "deep-dive report (2021)"
 )
+MODELLED_SOURCE = (
+    "Illustrative split modelled from the force's published 12-month totals (Essex Police ASB "
+    "deep-dive report, 2021); not force records"
+)
 POLICE_UK_SOURCE = "police.uk street-level records (Home Office, OGL v3.0)"
 
 

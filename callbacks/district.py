@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -37,6 +38,39 @@ from queries.incidents import (
 )
 
 HOTSPOT_MONTHS = 3
+MIN_BASE_FOR_PCT = 20
+
+
+@dataclass(frozen=True)
+class HotspotComparison:
+    """What the hot spots' change is measured against, and what that comparison includes."""
+
+    start: dt.date
+    end: dt.date
+    held: bool
+    label: str
+    description: str
+
+
+def hotspot_comparison(start: dt.date, end: dt.date, first_held: dt.date) -> HotspotComparison:
+    """The same months a year earlier when they are loaded (no seasonal effect), else the
+    months just before, said to include the season's rise or fall."""
+    year_ago = (add_months(start, -12), add_months(end, -12))
+    if year_ago[0] >= first_held:
+        return HotspotComparison(
+            *year_ago, True, "Same months a year earlier", "the same months a year earlier"
+        )
+    prev_end = add_months(start, -1)
+    prev_start = add_months(prev_end, -(HOTSPOT_MONTHS - 1))
+    return HotspotComparison(
+        prev_start,
+        prev_end,
+        prev_start >= first_held,
+        f"Previous {HOTSPOT_MONTHS} months",
+        f"the previous {HOTSPOT_MONTHS} months ({month_label(prev_start)} to "
+        f"{month_label(prev_end)}; no year-earlier months are loaded, so the change includes "
+        "the seasonal rise or fall)",
+    )
 
 
 def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
@@ -62,8 +96,8 @@ def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
     )
     summary = (
         f"{area.name} had {mine['rate']:.1f} incidents per 1,000 people in the "
-        f"{period_label(end)}, {fmt.ordinal(int(mine['rank']))} lowest of "
-        f"{len(frame)} districts (force: {force_rate:.1f})."
+        f"{period_label(end)}, the {fmt.rank_words(int(mine['rank']), len(frame), 'rate')} "
+        f"districts (force: {force_rate:.1f})."
     )
     table = data_table(
         pd.DataFrame(
@@ -164,8 +198,8 @@ def map_block(area):
         )
     end = span[1]
     start = add_months(end, -(HOTSPOT_MONTHS - 1))
-    prev_end = add_months(start, -1)
-    prev_start = add_months(prev_end, -(HOTSPOT_MONTHS - 1))
+    comparison = hotspot_comparison(start, end, span[0])
+    prev_start, prev_end = comparison.start, comparison.end
     counts = lsoa_counts(area.id, start, end, prev_start, prev_end)
     lsoas = lsoas_of(area.id).merge(counts, on=["lsoa_code", "lsoa_name"], how="left")
     lsoas[["incidents", "previous"]] = lsoas[["incidents", "previous"]].fillna(0).astype(int)
@@ -177,18 +211,21 @@ def map_block(area):
         period,
         f"{POLICE_UK_SOURCE}. {OS_NOTICE}",
     )
-    have_previous = prev_start >= span[0]
+    held = comparison.held
     top = lsoas.sort_values(["incidents", "lsoa_code"], ascending=[False, True]).head(10)
+    pairs = list(zip(top["incidents"], top["previous"], strict=True))
     rows = pd.DataFrame(
         {
             "LSOA": [f"{n} ({c})" for n, c in zip(top["lsoa_name"], top["lsoa_code"], strict=True)],
             f"Records, {period}": [fmt.count(v) for v in top["incidents"]],
-            "Previous 3 months": [fmt.count(v) if have_previous else "—" for v in top["previous"]],
-            "Change": [
-                fmt.signed_pct(pct_change(a, b)) if have_previous and b else "—"
-                for a, b in zip(top["incidents"], top["previous"], strict=True)
+            comparison.label: [fmt.count(v) if held else "—" for v in top["previous"]],
+            "Change (records)": [fmt.signed_count(int(a - b)) if held else "—" for a, b in pairs],
+            # A percentage on a handful of records (13 to 34 is "+162%") says nothing.
+            f"Change (%, where {MIN_BASE_FOR_PCT}+ records before)": [
+                fmt.signed_pct(pct_change(a, b)) if held and b >= MIN_BASE_FOR_PCT else "—"
+                for a, b in pairs
             ],
-            "Per 1,000 residents": [
+            f"Per 1,000 residents, {HOTSPOT_MONTHS} months": [
                 f"{1000 * a / p:.1f}" if p else "—"
                 for a, p in zip(top["incidents"], top["population"], strict=True)
             ],
@@ -203,8 +240,8 @@ def map_block(area):
     )
     table = data_table(
         rows,
-        f"Top ten hot-spot LSOAs, {area.label}, {period}, with the change "
-        f"on the previous {HOTSPOT_MONTHS} months. Source: {POLICE_UK_SOURCE}.",
+        f"Top ten hot-spot LSOAs, {area.label}, {period}, with the change on "
+        f"{comparison.description}. Source: {POLICE_UK_SOURCE}.",
         numeric=list(rows.columns[1:]),
         row_header="LSOA",
     )

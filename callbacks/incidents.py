@@ -76,17 +76,19 @@ def trend_block(area, filters: Filters, end: dt.date, frame: pd.DataFrame, illus
         illustrative,
     )
     last_incl, last_excl = incl[-1], excl[-1]
-    prev = incl[-13] if len(incl) > 12 else None
+    # The change is of the measure the reader chose: including or excluding Covid breaches.
+    chosen = incl if filters.include_covid else excl
+    prev = chosen[-13] if len(chosen) > 12 else None
     if last_incl is None:
         summary = "A month is missing in the last 12, so no rolling total is shown for it."
     else:
-        change = pct_change(last_incl, prev) if prev else None
+        change = pct_change(chosen[-1], prev) if prev else None
         summary = (
             f"In the 12 months to {month_label(end)}, {area.label} recorded "
             f"{fmt.count(int(last_incl))} incidents including Covid breaches and "
             f"{fmt.count(int(last_excl))} excluding them"
             + (
-                f"; {fmt.signed_pct(change)} on the previous 12 months."
+                f"; {covid_text(filters)}, {fmt.signed_pct(change)} on the previous 12 months."
                 if change is not None
                 else "."
             )
@@ -243,7 +245,12 @@ def category_block(area, filters: Filters, end: dt.date):
         summary,
         table,
         f"Period: 12 months to March each year · Area: {area.label} · Source: {INCIDENT_SOURCE}. "
-        "Force shares match the report to its rounding; counts are modelled.",
+        + (
+            "Force shares match the report to its rounding; counts are modelled."
+            if area.kind == "force" and filters.include_covid
+            else "Shares and counts are modelled: the report publishes the force's shares of "
+            "all incidents (Covid breaches included) only."
+        ),
         export_name("asb-category-split", area, "12m-to-march"),
         True,
         extra=[dbc.Alert(PERSONAL_CAVEAT, color="secondary", className="caveat")],

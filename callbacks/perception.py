@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,10 +14,11 @@ from dashboard import figures, ids
 from dashboard import formatting as fmt
 from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table
-from dashboard.loaders.published import CONFIDENCE, CSEW
+from dashboard.loaders.published import CONFIDENCE, CSEW, CSEW_DIFFERENCE
 from dashboard.periods import month_end, month_label
 from dashboard.stats import wilson_interval
 from dashboard.urlstate import Filters
+from queries.published import printed_differences
 from queries.surveys import survey_table
 
 RANK_NOTE = (
@@ -37,12 +40,18 @@ def _rank_cell(rank, of) -> html.Td:
     )
 
 
-def _report_tables(csew: pd.DataFrame, end) -> list:
+def _date(value) -> dt.date:
+    """A period end as a date (pandas gives Timestamps)."""
+    return pd.Timestamp(value).date()
+
+
+def _report_tables(csew: pd.DataFrame, end, force) -> list:
     csew = csew[csew["period_end"] <= month_end(end)]
     years = sorted(csew["period_end"].unique())
     if not years:
         return [html.P("No CSEW perception results on or before this period.")]
     first, last = years[0], years[-1]
+    printed = printed_differences(CSEW_DIFFERENCE, force.id, _date(first), _date(last))
     measures = list(dict.fromkeys(csew["question"]))
     by = csew.set_index(["question", "period_end"])
     head = [html.Th("Measure", scope="col")] + [
@@ -61,9 +70,9 @@ def _report_tables(csew: pd.DataFrame, end) -> list:
 
     def pct_cells(m):
         values = [by.loc[(m, y), "pct"] if (m, y) in by.index else None for y in years]
-        diff = (
-            (values[-1] - values[0]) if values[0] is not None and values[-1] is not None else None
-        )
+        diff = printed.get(m)  # the report's own figure, from its unrounded values
+        if diff is None and values[0] is not None and values[-1] is not None:
+            diff = values[-1] - values[0]
         return [
             html.Td(f"{v:.1f}%" if v is not None else "—", className="text-end") for v in values
         ] + [
@@ -113,6 +122,15 @@ def _report_tables(csew: pd.DataFrame, end) -> list:
             rank_cells("national_rank", "national_of"),
             rank_head,
         ),
+        html.P(
+            (
+                "Points differences are the report's printed figures (it computed them before "
+                "rounding, so some differ by 0.1 from the rounded values shown)."
+                if printed
+                else "Points differences are computed from the rounded values shown."
+            ),
+            className="chart-notes",
+        ),
         html.P(RANK_NOTE, className="chart-notes"),
     ]
 
@@ -158,7 +176,10 @@ def csew_block(force, end):
         f"Period: years ending March, latest on or before {month_label(end)} · Area: "
         f"{force.label} (CSEW is reported by force) · Source: {CSEW} via iQuanta",
         export_name("csew-asb-perception", force, f"to-{end:%Y-%m}"),
-        extra=[html.H3("The report's tables", className="h5 mt-3"), *_report_tables(csew, end)],
+        extra=[
+            html.H3("The report's tables", className="h5 mt-3"),
+            *_report_tables(csew, end, force),
+        ],
         data_to=source_data_to("csew"),
     )
 
@@ -188,9 +209,14 @@ def confidence_block(area, force, end):
     summary = (
         (
             f"{q8a['pct'].iloc[-1]:.0f}% agreed in the period to "
-            f"{month_label(q8a['period_end'].iloc[-1])}, after "
-            + ", ".join(f"{p:.0f}%" for p in q8a["pct"].iloc[:-1])
-            + " in the earlier periods. "
+            f"{month_label(q8a['period_end'].iloc[-1])}"
+            + (
+                ", after "
+                + ", ".join(f"{p:.0f}%" for p in q8a["pct"].iloc[:-1])
+                + " in the earlier periods. "
+                if len(q8a) > 1
+                else " (the only result held). "
+            )
             + (
                 "95% confidence intervals are shown."
                 if has_ci

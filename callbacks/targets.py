@@ -137,7 +137,7 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
         line = trajectory_at(target, when)
         on = latest >= line if target.direction == "increase" else latest <= line
         verdicts["trajectory"] = (
-            f"{'On' if on else 'Off'} track: {latest:.0f}% to "
+            f"{'On' if on else 'Off'} track: {latest:.1f}% to "
             f"{month_label(when)} against {line:.1f}% on the trajectory"
         )
         result = xmr(list(q8a["pct"]), "higher_is_better")
@@ -153,6 +153,11 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
 # Which source each target measure is drawn from, for its chart's "Data to" date.
 TARGET_SOURCES = {"asb_incidents": "force", "confidence_dealing_with_asb": "confidence"}
 HANDLERS = {"asb_incidents": incidents_status, "confidence_dealing_with_asb": confidence_status}
+# How each measure's values read, the same in the table as in the status pills.
+VALUE_FORMATS = {
+    "asb_incidents": lambda v: f"{v:,.0f}",
+    "confidence_dealing_with_asb": lambda v: f"{v:.1f}%",
+}
 
 
 def target_block(target: TargetRecord, end: dt.date, index: int):
@@ -200,12 +205,13 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
         className="kpi-badges",
         **{"data-testid": f"target-status-{index}"},
     )
+    shown = VALUE_FORMATS.get(target.measure, VALUE_FORMATS["asb_incidents"])
     table = data_table(
         pd.DataFrame(
             {
                 "Period end": [month_label(d) for d in actual["period_end"]],
-                "Actual": [f"{v:,.0f}" for v in actual["value"]],
-                "Trajectory": [f"{trajectory_at(target, d):,.0f}" for d in actual["period_end"]],
+                "Actual": [shown(v) for v in actual["value"]],
+                "Trajectory": [shown(trajectory_at(target, d)) for d in actual["period_end"]],
             }
         ),
         f"{title}: actual against the trajectory, {target.area}.",

@@ -380,8 +380,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
             wildcard, else one {id, property} with the declared property."""
             if _is_multi(spec.get("id")):
                 return isinstance(item, list) and all(
-                    isinstance(i, dict) and i.get("property") == spec.get("property")
-                    for i in item
+                    isinstance(i, dict) and i.get("property") == spec.get("property") for i in item
                 )
             return (
                 isinstance(item, dict)

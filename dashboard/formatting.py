@@ -30,3 +30,13 @@ def signed_count(n: int | None) -> str:
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def rank_words(
+    rank: int, of: int, noun: str = "", low: str = "lowest", high: str = "highest"
+) -> str:
+    """A rank read from the nearer end: 9 of 10 by lowest is "2nd highest of 10", not "9th
+    lowest of 10", which readers take for good news."""
+    from_top = of - rank + 1
+    place, end = (rank, low) if rank <= from_top else (from_top, high)
+    return f"{ordinal(place)} {end}{' ' + noun if noun else ''} of {of}"

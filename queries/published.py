@@ -26,3 +26,19 @@ def published_count(
                 P.kind == kind,
             )
         ).scalar_one_or_none()
+
+
+@memoized
+def printed_differences(prefix: str, area_id: int, first: dt.date, last: dt.date) -> dict:
+    """{measure: the change the report printed from `first` to `last`} for measures whose
+    published-figure name starts with `prefix` (e.g. the CSEW "% pt. diff. from 2016")."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(P.measure, P.pct).where(
+                P.measure.startswith(prefix, autoescape=True),
+                P.area_id == area_id,
+                P.period_start == first,
+                P.period_end == last,
+            )
+        ).all()
+    return {measure.removeprefix(prefix): pct for measure, pct in rows}

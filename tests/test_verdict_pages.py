@@ -3,6 +3,7 @@ board member would read it on screen."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -56,3 +57,76 @@ def test_vp006_overview_confidence_interval_is_the_wilson_interval(survey_app, s
     assert "±44.4" not in overview
     perception = _text(survey_app, ids.PERCEPTION, area="district:Colchester")
     assert "66.4" in perception and "75.2" in perception  # the same interval on both pages
+
+
+def test_vp007a_the_change_is_of_the_measure_chosen(client):
+    """With Covid breaches excluded, the summary gave the change including them (+46%)."""
+    text = _client_text(client, ids.INCIDENTS, covid="exclude")
+    assert "44,995 excluding them; excluding Covid breaches, +9% on the previous 12 months" in text
+    assert "+46% on the previous 12 months" not in text
+    including = _client_text(client, ids.INCIDENTS)
+    assert "including Covid breaches, +46% on the previous 12 months" in including
+
+
+def test_vp007b_modelled_attendance_and_category_split_say_so(client):
+    """Attended excluding Covid breaches is modelled (the report publishes it including them
+    only), and so is the category split excluding them; both read "as published"."""
+    text = _client_text(client, ids.ATTENDANCE, covid="exclude")
+    annual = text.split("Incidents attended, 12 months to March")[1].split("Data table")[0]
+    assert "Illustrative data" in annual
+    assert "Illustrative split modelled from the force's published 12-month totals" in annual
+    assert "as published" not in annual
+    shares = _client_text(client, ids.INCIDENTS, covid="exclude").split("Category split")[1]
+    assert "Force shares match the report" not in shares
+    assert "Shares and counts are modelled" in shares
+    published = _client_text(client, ids.INCIDENTS).split("Category split")[1]
+    assert "Force shares match the report to its rounding" in published
+
+
+def test_vp007c_csew_differences_are_the_reports_printed_values(client):
+    """The report printed cars −2.1, drugs −5.4, noisy neighbours −1.6 (from unrounded values);
+    the app computed −2.2, −5.3, −1.5 from the rounded ones."""
+    text = _client_text(client, ids.PERCEPTION)
+    for measure, printed in (
+        ("abandoned or burnt out cars", "−2.1"),
+        ("people using or dealing drugs", "−5.4"),
+        ("noisy neighbours", "−1.6"),
+        ("Adults experienced or witnessed ASB", "+13.9"),
+    ):
+        row = text.split(measure)[1].split("ASB Perception")[0]
+        assert printed in row, (measure, row)
+    assert "Points differences are the report's printed figures" in text
+
+
+def test_vp007d_hot_spot_changes_say_what_they_compare_and_skip_small_bases(client):
+    """Hot spots compared May–Jul with Feb–Apr (season alone is +24%) without saying so, showed
+    13 → 34 as "+162%", and gave a 3-month rate as "per 1,000 residents"."""
+    text = _client_text(client, ids.DISTRICT, area="district:Colchester")
+    hot = text.split("Top ten hot-spot LSOAs")[1]
+    assert "includes the seasonal rise or fall" in hot  # no year-earlier months are loaded
+    assert "Change (%, where 20+ records before)" in hot
+    assert "Per 1,000 residents, 3 months" in hot
+    assert "+162%" not in hot
+
+
+def test_vp007e_ranks_read_from_the_nearer_end():
+    from dashboard import formatting as fmt
+
+    assert fmt.rank_words(9, 10, "rate") == "2nd highest rate of 10"
+    assert fmt.rank_words(2, 10) == "2nd lowest of 10"
+    assert fmt.rank_words(5, 10) == "5th lowest of 10"
+    assert fmt.rank_words(6, 10) == "5th highest of 10"
+
+
+def test_vp007f_target_values_read_as_the_pills_do(client):
+    """Targets showed "70" in its table where the pill said 70.5%."""
+    text = _client_text(client, ids.TARGETS)
+    confidence = text[text.index("Increase public confidence") :]
+    assert "70.5%" in confidence
+    assert re.search(r"On track: \d+\.\d% to|Off track: \d+\.\d% to", confidence)
+
+
+def _client_text(client, page: str, **filters) -> str:
+    response = client.post("/_dash-update-component", json=page_payload(page, **filters))
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return " ".join(texts(response.get_json()["response"][ids.content_id(page)]["children"]))

@@ -27,6 +27,7 @@ from dashboard.loaders.templates import write_survey_results
 from dashboard.models import PublishedFigure
 
 REPORT = "Essex Police ASB deep-dive report to the Police, Fire and Crime Panel (2021)"
+CSEW_DIFFERENCE = "csew_pt_diff:"  # + the measure: the report's printed change from 2016
 CSEW = "Crime Survey for England and Wales (CSEW)"
 CONFIDENCE = "Essex Police Confidence and Satisfaction Survey"
 CATEGORY_MEASURES = {c: f"asb_share_{c}" for c in ("personal", "nuisance", "environmental")}
@@ -203,6 +204,18 @@ def load_published(engine: Engine, directory: Path, command: str = "python") -> 
                 }
             )
         surveys.append((path, rows))
+
+    if path := _find(directory, "_csew_pt_difference.csv"):
+        # The report's own "% pt. diff. from 2016" column: it computed it from unrounded
+        # values, so it can differ by 0.1 from the difference of the rounded figures it printed.
+        cols = ["from_year_ending", "year_ending", "measure", "pt_difference"]
+        f, rows = CsvFile(path, cols), []
+        for line, r in f.rows():
+            start = problems.check(f.name, line, cols[0], parse_date, r[cols[0]])
+            end = problems.check(f.name, line, cols[1], parse_date, r[cols[1]])
+            diff = problems.check(f.name, line, cols[3], parse_number, r[cols[3]])
+            rows.append(figure(f"{CSEW_DIFFERENCE}{r['measure'].strip()}", end, start, pct=diff))
+        figures.append((path, rows))
 
     if path := _find(directory, "_confidence_survey.csv"):
         f, rows = CsvFile(path, ["period", "period_end", "question", "agree_pct"]), []
