@@ -130,3 +130,11 @@ def _client_text(client, page: str, **filters) -> str:
     response = client.post("/_dash-update-component", json=page_payload(page, **filters))
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return " ".join(texts(response.get_json()["response"][ids.content_id(page)]["children"]))
+
+
+def test_vp007g_a_single_survey_result_reads_as_one(survey_app, survey_url):
+    """With one result the summary read "… after  in the earlier periods"."""
+    db.configure(survey_url)
+    text = _text(survey_app, ids.PERCEPTION, area="district:Colchester")
+    assert "after  in the earlier periods" not in text
+    assert "71% agreed in the period to September 2020 (the only result held)." in text
