@@ -80,6 +80,7 @@ def annual_block(area, filters: Filters, end: dt.date):
         f"Incidents attended, {area.label}, {covid_text(filters)}. Source: {source}.",
         numeric=["Incidents", "Attended", "% attended"],
         row_header="12 months to",
+        illustrative=illustrative,
     )
     return chart_block(
         "att-annual",
@@ -132,6 +133,7 @@ def district_block(force, area, end: dt.date, filters: Filters, scope: AreaScope
         f"Incidents attended by district, {period_label(end)}, {covid_text(filters)}.",
         numeric=["Incidents", "Attended", "% attended"],
         row_header="District",
+        illustrative=True,
     )
     return chart_block(
         "att-districts",
@@ -184,6 +186,7 @@ def spc_block(area, end: dt.date, filters: Filters):
         f"Monthly % attended, {area.label}.",
         numeric=["% attended"],
         row_header="Month",
+        illustrative=True,
     )
     return chart_block(
         "att-spc",

@@ -112,6 +112,7 @@ def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
         f"Districts by rate per 1,000, {period_label(end)}, {covid_text(filters)}.",
         numeric=["Incidents", "Population (2011)", "Per 1,000", "Rank (1 = lowest)"],
         row_header="District",
+        illustrative=True,
     )
     return chart_block(
         "dst-rank",
@@ -171,6 +172,7 @@ def trend_block(force, area, end: dt.date, filters: Filters):
         "Rolling 12-month incidents per 1,000 population.",
         numeric=list(series),
         row_header="Month",
+        illustrative=True,
     )
     return chart_block(
         "dst-trend",
@@ -244,6 +246,7 @@ def map_block(area):
         f"{comparison.description}. Source: {POLICE_UK_SOURCE}.",
         numeric=list(rows.columns[1:]),
         row_header="LSOA",
+        illustrative=False,
     )
     return chart_block(
         "dst-map",

@@ -70,13 +70,17 @@ def download_table(clicks: list, pages: list, queries: list):
     if not isinstance(stored, dict):
         return no_update
     fmt = ctx.triggered_id["fmt"]
-    frame = exports.typed_frame(stored["columns"], stored["rows"])
+    illustrative = bool(stored.get("illustrative"))
+    frame = exports.flag_illustrative(
+        exports.typed_frame(stored["columns"], stored["rows"]), illustrative
+    )
     stem = exports.file_stem(stored["caption"])
     audit("export", f"table as {fmt}: {stored['caption'][:200]}")
     if fmt == "csv":
         return dcc.send_bytes(exports.to_csv(frame), f"{stem}.csv")
     filters = dict(parse_qsl(queries[0].lstrip("?")))
-    about = exports.about_sheet(stored["caption"], filters, f"/{pages[0]['page']}{queries[0]}")
+    page_url = f"/{pages[0]['page']}{queries[0]}"
+    about = exports.about_sheet(stored["caption"], filters, page_url, illustrative)
     return dcc.send_bytes(exports.to_xlsx(frame, about), f"{stem}.xlsx")
 
 

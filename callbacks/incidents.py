@@ -116,6 +116,7 @@ def trend_block(area, filters: Filters, end: dt.date, frame: pd.DataFrame, illus
             "Rolling 12 months excl. Covid",
         ],
         row_header="Month",
+        illustrative=illustrative,
     )
     event_list = html.Ul(
         [
@@ -182,6 +183,7 @@ def annual_block(area, filters: Filters, end: dt.date):
                 caption,
                 numeric=["Incidents", "# difference", "% difference"],
                 row_header="12 months to",
+                illustrative=illustrative,
             ),
         ],
         className="chart-block",
@@ -237,6 +239,7 @@ def category_block(area, filters: Filters, end: dt.date):
         f"ASB by category, {area.label}, {covid_text(filters)}.",
         numeric=list(table_frame.columns[1:]),
         row_header="12 months to",
+        illustrative=True,
     )
     return chart_block(
         "inc-category",
@@ -316,6 +319,7 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
         "SPC values, limits and signals by month.",
         numeric=["Incidents", "Mean", "Lower limit", "Upper limit"],
         row_header="Month",
+        illustrative=illustrative,
     )
     notes = [
         "Making Data Count rules: a point outside the limits; 7 in a row on one side of the "
@@ -412,6 +416,7 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
             "Forecast 12-month totals with prediction intervals, and the "
             "force's own published forecast where it exists.",
             numeric=["Forecast", "Force's published forecast"],
+            illustrative=illustrative,
         )
         if rows
         else html.P("No forecast: too few months.")

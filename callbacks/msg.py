@@ -59,6 +59,7 @@ def rates_block(force, history: pd.DataFrame, illustrative: bool):
         f"ASB incidents per 1,000 population by force. {SOURCE}.",
         numeric=list(frame.columns[1:]),
         row_header="Force",
+        illustrative=illustrative,
     )
     notes = html.Ul(
         [
@@ -128,6 +129,7 @@ def rank_block(force, history: pd.DataFrame, illustrative: bool):
             f"MSG position of {force.name}. {SOURCE}.",
             numeric=["Rate per 1,000"],
             row_header="12 months to",
+            illustrative=illustrative,
         ),
         f"Period: 12 months to March · Area: {force.label} · Source: {SOURCE}",
         export_name("asb-msg-position", force, "12m-to-march"),
@@ -197,6 +199,7 @@ def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
             f"Forces against the funnel limits. {SOURCE}.",
             numeric=["Population", "Incidents", "Rate per 1,000"],
             row_header="Force",
+            illustrative=illustrative,
         ),
         f"Period: {_period_label(period_end)} · Area: {force.label} and its MSG · Source: {SOURCE}",
         export_name("asb-msg-funnel", force, f"12m-to-{period_end:%Y-%m}"),

@@ -166,6 +166,7 @@ def csew_block(force, end):
         f"CSEW perception results, {force.label}.",
         numeric=["%"],
         row_header="Measure",
+        illustrative=False,
     )
     return chart_block(
         "per-csew",
@@ -251,6 +252,7 @@ def confidence_block(area, force, end):
             f"with ASB”, {shown_for.label}. Source: {CONFIDENCE}.",
             numeric=["% agree", "Base n"],
             row_header="Period",
+            illustrative=False,
         ),
         f"Period: to {month_label(end)} · Area: {shown_for.label} · Source: {CONFIDENCE}",
         export_name("confidence-dealing-with-asb", shown_for, f"to-{end:%Y-%m}"),
@@ -288,6 +290,7 @@ def victims_block(force):
         ),
         f"Victims and non-victims. Source: {frame['source'].iloc[0]}.",
         numeric=["%"],
+        illustrative=False,
     )
     fig = go.Figure()
     for group, part in frame.groupby("group", sort=False):

@@ -217,6 +217,7 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
         f"{title}: actual against the trajectory, {target.area}.",
         numeric=["Actual", "Trajectory"],
         row_header="Period end",
+        illustrative=target.measure == "asb_incidents",
     )
     summary = (
         f"{title}: actual values from {actual['value'].iloc[0]:,.0f} to "

@@ -245,8 +245,15 @@ def table_key(caption: str) -> str:
     return "t" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:12]
 
 
-def data_table(frame, caption: str, numeric: Sequence[str] = (), row_header: str | None = None):
-    """An accessible HTML table of formatted text, with CSV and Excel downloads of it."""
+def data_table(
+    frame,
+    caption: str,
+    numeric: Sequence[str] = (),
+    row_header: str | None = None,
+    illustrative: bool = False,
+):
+    """An accessible HTML table of formatted text, with CSV and Excel downloads of it; a table
+    holding modelled (illustrative) values says so in both downloads."""
     columns = list(frame.columns)
     head = html.Thead(
         html.Tr(
@@ -277,7 +284,12 @@ def data_table(frame, caption: str, numeric: Sequence[str] = (), row_header: str
             ),
             dcc.Store(
                 id={"type": ids.TABLE_DATA, "table": key},
-                data={"caption": caption, "columns": columns, "rows": cells_text},
+                data={
+                    "caption": caption,
+                    "columns": columns,
+                    "rows": cells_text,
+                    "illustrative": illustrative,
+                },
             ),
             dcc.Download(id={"type": ids.TABLE_DOWNLOAD, "table": key}),
         ],

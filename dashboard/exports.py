@@ -1,4 +1,4 @@
-"""Table exports: exactly what a table shows, typed (numbers as numbers, months as dates).
+"""Table exports: exactly what a table shows, typed (numbers as numbers, months as periods).
 
 The on-screen tables hold formatted text ("60,391", "−11%", "March 2021"); exporting that text
 back as typed values means the download is the table the user saw, not a second computation
@@ -48,7 +48,10 @@ MISSING = {"—", "", "not published"}
 
 
 def parse_cell(text: str) -> object:
-    """'60,391' -> 60391; '−11%' -> -11; '55.7%' -> 55.7; 'March 2021' -> date; '—' -> None."""
+    """'60,391' -> 60391; '−11%' -> -11; '55.7%' -> 55.7; 'March 2021' -> a month; '—' -> None.
+
+    A month is a date here; `typed_frame` writes month columns as periods ("2021-03").
+    """
     value = str(text).strip()
     if value in MISSING:
         return None
@@ -71,7 +74,10 @@ def typed_frame(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> pd.Dat
         if present and all(isinstance(v, int | float) for v in present):
             data[column] = pd.to_numeric(pd.Series(parsed, dtype=object))
         elif present and all(isinstance(v, dt.date) for v in present):
-            data[column] = pd.to_datetime(pd.Series(parsed, dtype=object))
+            # A month names a period ("12 months to March 2016"), not a day: "2016-03".
+            data[column] = pd.Series(
+                [f"{v:%Y-%m}" if v is not None else None for v in parsed], dtype=object
+            )
         else:
             data[column] = pd.Series(text, dtype=object)  # text stays exactly as shown
     return pd.DataFrame(data)
@@ -131,16 +137,32 @@ def to_xlsx(frame: pd.DataFrame, about: Mapping[str, str]) -> bytes:
             for column in sheet.columns:
                 width = max(len(str(c.value or "")) for c in column)
                 sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 80)
-            for row in sheet.iter_rows(min_row=2):
-                for cell in row:
-                    if isinstance(cell.value, dt.datetime):
-                        cell.number_format = "yyyy-mm-dd"
     return buffer.getvalue()
 
 
-def about_sheet(caption: str, filters: Mapping[str, str], page_url: str) -> dict[str, str]:
+ILLUSTRATIVE_COLUMN = "Illustrative (modelled)"
+STATUS_ILLUSTRATIVE = (
+    "Illustrative: this table holds values modelled by a seeded generator from the force's "
+    "published totals, not real force data (see the Methods page). Every row is marked in the "
+    f"'{ILLUSTRATIVE_COLUMN}' column."
+)
+STATUS_REAL = "Real data: published figures and recorded counts; nothing in it is modelled."
+
+
+def flag_illustrative(frame: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
+    """The table with a column saying, on every row, that its values are modelled."""
+    if not illustrative:
+        return frame
+    return frame.assign(**{ILLUSTRATIVE_COLUMN: "yes"})
+
+
+def about_sheet(
+    caption: str, filters: Mapping[str, str], page_url: str, illustrative: bool = False
+) -> dict[str, str]:
+    """What the download is: the table, its filters and page, whether it is modelled."""
     return {
         "Table": caption,
+        "Data status": STATUS_ILLUSTRATIVE if illustrative else STATUS_REAL,
         **{f"Filter: {k}": v for k, v in filters.items()},
         "Page": page_url,
         "Exported": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

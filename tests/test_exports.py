@@ -26,7 +26,7 @@ QUERY = "?area=force&to=2021-03&covid=include"
         ("+19,026", 19026),
         ("−11%", -11),
         ("55.7%", 55.7),
-        ("March 2021", dt.date(2021, 3, 1)),
+        ("March 2021", dt.date(2021, 3, 1)),  # typed_frame writes it as the period 2021-03
         ("—", None),
         ("matches", "matches"),
         ("0", 0),
@@ -43,7 +43,7 @@ def test_exp002_typed_frame_keeps_text_columns_as_shown():
         [["March 2020", "41,365", "matches"], ["March 2021", "60,391", "52,837"]],
     )
     assert frame["Incidents"].tolist() == [41365, 60391]
-    assert frame["12 months to"].dt.strftime("%Y-%m").tolist() == ["2020-03", "2021-03"]
+    assert frame["12 months to"].tolist() == ["2020-03", "2021-03"]
     assert frame["Published"].tolist() == ["matches", "52,837"]  # mixed: kept as text
 
 
@@ -94,7 +94,10 @@ def test_exp003_csv_equals_the_table_on_screen(client):
     assert frame["Incidents"].tolist() == [52837, 52264, 49430, 46612, 41365, 60391]
     assert frame["Attended"].tolist() == [29511, 26409, 25974, 23092, 21251, 33644]
     assert frame["% attended"].tolist() == [56, 51, 53, 50, 51, 56]
-    assert frame["12 months to"].tolist()[0] == "2016-03-01"
+    # A period, under its "12 months to" header, not the first day of a month.
+    assert frame["12 months to"].tolist()[0] == "2016-03"
+    # The force's attended counts including Covid breaches are the published ones: no flag.
+    assert exports.ILLUSTRATIVE_COLUMN not in frame.columns
     shown = exports.typed_frame(store["data"]["columns"], store["data"]["rows"])
     assert frame["Incidents"].tolist() == shown["Incidents"].tolist()
 
@@ -106,12 +109,13 @@ def test_exp004_xlsx_has_typed_data_and_an_about_sheet(client):
     sheets = pd.read_excel(io.BytesIO(content), sheet_name=None)
     data, about = sheets["Data"], sheets["About"]
     assert data["Incidents"].tolist() == [52837, 52264, 49430, 46612, 41365, 60391]
-    assert pd.api.types.is_datetime64_any_dtype(data["12 months to"])
+    assert data["12 months to"].tolist()[:2] == ["2016-03", "2017-03"]
     items = dict(zip(about["Item"], about["Value"], strict=True))
     assert items["Filter: area"] == "force" and items["Filter: to"] == "2021-03"
     assert items["Filter: covid"] == "include"
     assert "Open Government Licence" in items["Licence"]
     assert items["Table"].startswith("Incidents attended, Essex Police")
+    assert items["Data status"].startswith("Real data")
 
 
 def _attendance_chart(client) -> tuple[str, dict]:
@@ -190,3 +194,25 @@ def test_exp006_missing_chromium_gives_a_clear_message(client, monkeypatch):
     status = next(v["children"] for k, v in response.items() if ids.CHART_STATUS in k)
     assert "needs Chromium for image export" in status
     assert "CSV and Excel downloads still work" in status
+
+
+def test_exp007_modelled_tables_are_flagged_on_every_row_and_in_about(client):
+    """Finding 8 of issue 12: CSVs of modelled tables carried no marker and the About sheet
+    said "as published"."""
+    response = client.post(
+        "/_dash-update-component", json=page_payload(ids.ATTENDANCE, covid="exclude")
+    )
+    tree = response.get_json()["response"][ids.content_id(ids.ATTENDANCE)]["children"]
+    store = next(
+        s for s in table_stores(tree) if s["data"]["caption"].startswith("Incidents attended, ")
+    )
+    store["query"] = url_sync_value(response.get_json())
+    assert store["data"]["illustrative"] is True
+    _, content = _download(client, store, "csv")
+    frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig")
+    assert frame[exports.ILLUSTRATIVE_COLUMN].tolist() == ["yes"] * len(frame)
+    assert frame["12 months to"].tolist()[-1] == "2021-03"
+    _, content = _download(client, store, "xlsx")
+    about = pd.read_excel(io.BytesIO(content), sheet_name="About")
+    items = dict(zip(about["Item"], about["Value"], strict=True))
+    assert items["Data status"].startswith("Illustrative: this table holds values modelled")
