@@ -355,15 +355,20 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
     months = list(frame["month"])
     end = months[-1]
     category = filters.get("category")
-    forecasts = {
+    fitted = {
         "including Covid breaches": (
-            list(frame["incidents"]),
+            frame["incidents"],
             incident_forecast(area.id, end, True, category),
         ),
         "excluding Covid breaches": (
-            list(frame["excluding"]),
+            frame["excluding"],
             incident_forecast(area.id, end, False, category),
         ),
+    }
+    # Only the years whose interval says something (a 2-year interval spans most of the range).
+    forecasts = {
+        name: (list(values), fc.informative() if fc is not None else None)
+        for name, (values, fc) in fitted.items()
     }
     subtitle = f"{area.label} · actual to {month_label(months[-1])}, forecast 24 months"
     fig = figures.forecast_chart(
@@ -410,6 +415,23 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
         if first
         else ""
     )
+    notes = [
+        f"{name.capitalize()}: beyond {len(forecasts[name][1].frame)} months the 95% interval "
+        "of a 12-month total is wider than the forecast itself, so no figure is given for "
+        "later years."
+        for name, (_, fc) in fitted.items()
+        if fc is not None and len(forecasts[name][1].frame) < len(fc.frame)
+    ]
+    if any(r["Force's published forecast"] != "—" for r in rows):
+        notes.append(
+            "The force's own published forecast differs from this one: it is the force's "
+            "planning figure, made with its own method (the report does not state it) on its "
+            "own records, and its figure including Covid breaches assumes the 2020/21 level of "
+            "breach calls goes on. This model extrapolates the monthly series (modelled here "
+            "from the published totals) with a damped trend, so one exceptional year pulls it "
+            "less. Use the force's figure for planning and this one's interval for how "
+            "uncertain any such figure is."
+        )
     table = (
         data_table(
             table_frame,
@@ -431,7 +453,10 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
         f"Source: {INCIDENT_SOURCE}; model as stated",
         export_name("asb-incidents-forecast", area, f"from-{months[-1]:%Y-%m}"),
         illustrative,
-        extra=[html.P(f"Model: {description}.", className="chart-notes")],
+        extra=[
+            html.P(f"Model: {description}.", className="chart-notes"),
+            *[html.P(note, className="chart-notes") for note in notes],
+        ],
         data_to=source_data_to("force"),
     )
 

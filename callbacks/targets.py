@@ -107,8 +107,9 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
                 else (totals >= target.target_value).mean()
             )
             verdicts["chance"] = (
-                f"Chance of meeting the target: {chance:.0%} (from "
-                f"{len(totals):,} simulated futures of the forecast model)"
+                f"Chance of meeting the target: {fmt.chance(chance)} (from "
+                f"{len(totals):,} simulated futures of the forecast model; uncertainty in the "
+                "model's own parameters is left out, so the true range is wider)"
             )
             forecast = pd.DataFrame(
                 {"period_end": [month_end(target_month)], "value": [float(totals.mean())]}

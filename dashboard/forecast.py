@@ -27,6 +27,9 @@ MODEL_DESCRIPTION = (
     "likelihood (statsmodels); intervals from 2,000 simulated futures"
 )
 MIN_MONTHS = 36
+# A 12-month total whose 95% interval is wider than the forecast itself (e.g. 16,411 to 90,621
+# around 53,000) is not shown.
+MAX_RELATIVE_WIDTH = 1.0
 SIMULATIONS = 2000
 
 
@@ -35,6 +38,20 @@ class Forecast:
     frame: pd.DataFrame  # month, mean, lo80, hi80, lo95, hi95
     paths: np.ndarray  # simulations: horizon x SIMULATIONS
     description: str
+
+    def informative(self, max_relative_width: float = MAX_RELATIVE_WIDTH) -> Forecast:
+        """The forecast cut to whole years whose 95% interval for the 12-month total is no wider
+        than `max_relative_width` times the forecast: a wider one tells a board nothing."""
+        years = 0
+        for k in range(0, len(self.frame) - 11, 12):
+            totals = self.paths[k : k + 12, :].sum(axis=0)
+            mean = float(self.frame["mean"].iloc[k : k + 12].sum())
+            low, high = np.percentile(totals, [2.5, 97.5])
+            if mean <= 0 or (high - low) / mean > max_relative_width:
+                break
+            years += 1
+        months = 12 * years
+        return Forecast(self.frame.iloc[:months], self.paths[:months, :], self.description)
 
     def total_distribution(self, months: list[dt.date], actual: float = 0.0) -> np.ndarray:
         """Simulated totals over the given forecast months, plus any actual months already in."""

@@ -40,3 +40,13 @@ def rank_words(
     from_top = of - rank + 1
     place, end = (rank, low) if rank <= from_top else (from_top, high)
     return f"{ordinal(place)} {end}{' ' + noun if noun else ''} of {of}"
+
+
+def chance(p: float) -> str:
+    """A simulated probability as a board should read it: never a bare "100%" or "0%", which
+    the model's own uncertainty cannot support."""
+    if p > 0.99:
+        return "more than 99%"
+    if p < 0.01:
+        return "less than 1%"
+    return f"{p:.0%}"

@@ -138,3 +138,35 @@ def test_vp007g_a_single_survey_result_reads_as_one(survey_app, survey_url):
     text = _text(survey_app, ids.PERCEPTION, area="district:Colchester")
     assert "after  in the earlier periods" not in text
     assert "71% agreed in the period to September 2020 (the only result held)." in text
+
+
+def test_vp009_forecast_shows_only_informative_years_and_explains_the_forces(client):
+    """Finding 9: the 2023 interval (16,411–90,621) told a board nothing, and 52,934 sat
+    beside the force's own 65,603 with no word on why they differ."""
+    text = _client_text(client, ids.INCIDENTS)
+    forecast = text[text.index("Forecast, including and excluding Covid breaches") :]
+    table = forecast.split("Force's published forecast")[-1]
+    assert "including Covid breaches March 2022" in table
+    assert "including Covid breaches March 2023" not in table  # its interval says nothing
+    assert (
+        "Including Covid breaches: beyond 12 months the 95% interval of a 12-month total is "
+        "wider than the forecast itself" in forecast
+    )
+    assert "The force's own published forecast differs from this one" in forecast
+    assert "65,603" in forecast
+
+
+def test_vp009b_chances_are_never_a_bare_certainty():
+    from dashboard import formatting as fmt
+
+    assert fmt.chance(1.0) == "more than 99%"
+    assert fmt.chance(0.0) == "less than 1%"
+    assert fmt.chance(0.995) == "more than 99%"
+    assert fmt.chance(0.42) == "42%"
+
+
+def test_vp009c_target_chance_says_what_it_leaves_out(client):
+    text = _client_text(client, ids.TARGETS, to="2020-03")
+    chance = text.split("Chance of meeting the target: ")[1]
+    assert not chance.startswith(("100%", "0%"))
+    assert "uncertainty in the model's own parameters is left out" in chance
