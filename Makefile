@@ -30,9 +30,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-## Known vulnerabilities in the installed dependencies.
+## Known vulnerabilities in the locked dependencies. Exits non-zero on a finding, and also when
+## some packages could not be checked (scripts/audit.py says which; on its own it exits 3 then).
 audit: install
-	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/python scripts/audit.py
 
 ## Regenerate requirements/*.lock from pyproject.toml, keeping the pinned versions that still fit
 ## (UPGRADE=1: the newest releases). One version of each package for every Python >= 3.11.
