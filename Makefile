@@ -3,15 +3,20 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What the venv installs: exact versions with hashes (requirements/*.lock, made by `make lock`).
+LOCK := requirements/test.lock
 
-.PHONY: install run test lint audit bench clean
+.PHONY: install run test lint audit lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# The locked packages (pip checks every hash), then this project alone, built with the locked
+# setuptools; `pip check` fails if pyproject.toml needs something the lock does not have.
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,9 +31,20 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-## Known vulnerabilities in the installed dependencies.
+## Known vulnerabilities in the locked dependencies. Exits non-zero on a finding, and also when
+## some packages could not be checked (scripts/audit.py says which; on its own it exits 3 then).
 audit: install
-	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/python scripts/audit.py
+
+## Regenerate requirements/*.lock from pyproject.toml, keeping the pinned versions that still fit
+## (UPGRADE=1: the newest releases). One version of each package for every Python >= 3.11.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--fork-strategy fewest --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(UV_COMPILE) -o requirements/base.lock
+	$(UV_COMPILE) --extra test -c requirements/base.lock -o requirements/test.lock
+	$(UV_COMPILE) --extra test --extra bench -c requirements/test.lock -o requirements/bench.lock
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,7 +52,7 @@ lint: install
 
 ## Every performance figure in the README (about 9 minutes; needs PostgreSQL, Redis, chromium).
 bench: install
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.lock
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -15,14 +15,16 @@ import requests
 from dashboard import ids
 from dashboard.bootstrap import DATA, build_default_data
 from dashboard.database import make_engine
-from tests.conftest import ROOT, port_open
+from tests.conftest import port_open
 from tests.pages_payload import page_payload
-from tests.test_gunicorn import _free_port
+from tests.servers import READ_TIMEOUT, Server, free_port, serve
 
 REDIS = "redis://127.0.0.1:6379/14"
 
 
-def _instance(url: str, port: int, tmp: Path) -> subprocess.Popen:
+def _instance(url: str, tmp: Path, stack: ExitStack) -> Server:
+    """One host: gunicorn with two workers, started and (when `stack` closes) stopped."""
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -31,32 +33,22 @@ def _instance(url: str, port: int, tmp: Path) -> subprocess.Popen:
         "ASB_DEMO": "1",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    return subprocess.Popen(
-        ["gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = ["gunicorn", "dashboard.wsgi:server", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    return stack.enter_context(serve(command, env, port))
 
 
 def _session(base: str) -> requests.Session:
     session = requests.Session()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            session.get(f"{base}/", timeout=10)
-            break
-        except requests.ConnectionError:
-            assert time.monotonic() < deadline, f"{base} did not start"
-            time.sleep(0.3)
+    session.get(f"{base}/", timeout=READ_TIMEOUT)
     session.headers["X-CSRFToken"] = session.cookies["_csrf_token"]
     return session
 
 
 def _overview(session: requests.Session, base: str, **filters) -> str:
     response = session.post(
-        f"{base}/_dash-update-component", json=page_payload(ids.OVERVIEW, **filters), timeout=30
+        f"{base}/_dash-update-component",
+        json=page_payload(ids.OVERVIEW, **filters),
+        timeout=READ_TIMEOUT,
     )
     assert response.status_code == 200
     return response.text
@@ -70,10 +62,8 @@ def test_sco001_a_load_through_one_host_shows_at_once_on_the_other(scratch_postg
     build_default_data(engine, "pytest")
     engine.dispose()
     redis.Redis.from_url(REDIS).flushdb()
-    ports = [_free_port(), _free_port()]
-    hosts = [_instance(scratch_postgres, p, tmp_path) for p in ports]
-    try:
-        bases = [f"http://127.0.0.1:{p}" for p in ports]
+    with ExitStack() as stack:
+        bases = [_instance(scratch_postgres, tmp_path, stack).base for _ in range(2)]
         a, b = (_session(base) for base in bases)
         # Both hosts answer the same, and share one cache: B is served what A computed.
         first = _overview(a, bases[0], area="district:Colchester", to="2021-04")
@@ -100,7 +90,3 @@ def test_sco001_a_load_through_one_host_shows_at_once_on_the_other(scratch_postg
         assert "not a valid period end" not in after
         assert "12 months to April 2021" in after
         assert _overview(a, bases[0], area="district:Colchester", to="2021-04") == after
-    finally:
-        for host in hosts:
-            host.terminate()
-            host.wait(timeout=30)
