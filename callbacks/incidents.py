@@ -416,9 +416,9 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
         else ""
     )
     notes = [
-        f"{name.capitalize()}: beyond {len(forecasts[name][1].frame)} months the 95% interval "
-        "of a 12-month total is wider than the forecast itself, so no figure is given for "
-        "later years."
+        f"{name[0].upper()}{name[1:]}: beyond {len(forecasts[name][1].frame)} months the 95% "
+        "interval of a 12-month total is wider than the forecast itself, so no figure is given "
+        "for later years."
         for name, (_, fc) in fitted.items()
         if fc is not None and len(forecasts[name][1].frame) < len(fc.frame)
     ]
