@@ -40,6 +40,15 @@ START_DEADLINE = 120.0
 READ_TIMEOUT = 120.0
 
 
+def procfile_command(process_type: str) -> str:
+    """The Procfile's command for a process type ("web", "release"), bound to loopback."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == process_type:
+            return command.strip().replace("0.0.0.0", "127.0.0.1")
+    raise AssertionError(f"the Procfile has no {process_type!r} process")
+
+
 def free_port() -> int:
     """A loopback TCP port that nothing listens on right now."""
     with socket.socket() as s:
@@ -71,13 +80,16 @@ def serve(
     *,
     cwd: Path = ROOT,
     deadline: float = START_DEADLINE,
+    ready_status: int | None = 200,
 ) -> Iterator[Server]:
     """Start `cmd` in a new process group, wait for http://127.0.0.1:port/healthz to answer 200,
     yield a `Server`, and kill the whole group when the block ends, however it ends.
 
     stdout and stderr go to a temporary file (`Server.output()`), never to a pipe that nobody
     reads (a full pipe would stall the server). If the process exits or the deadline passes
-    before it is healthy, the test fails with the last lines of that output.
+    before it is healthy, the test fails with the last lines of that output. `ready_status`
+    None waits for any HTTP answer instead (a server started while its database is down
+    answers 503 and is still up).
     """
     with tempfile.TemporaryDirectory(prefix="serve-") as tmp:
         log = Path(tmp) / "output.log"
@@ -93,14 +105,14 @@ def serve(
             )
         server = Server(f"http://127.0.0.1:{port}", process, log)
         try:
-            _wait_healthy(server, deadline)
+            _wait_healthy(server, deadline, ready_status)
             yield server
         finally:
             stop(process)
             server._final = server.output()  # the log file goes with the temporary folder
 
 
-def _wait_healthy(server: Server, deadline: float) -> None:
+def _wait_healthy(server: Server, deadline: float, ready_status: int | None = 200) -> None:
     end = time.monotonic() + deadline
     last = "no answer yet"
     while True:
@@ -118,7 +130,7 @@ def _wait_healthy(server: Server, deadline: float) -> None:
             )
         try:
             response = requests.get(f"{server.base}/healthz", timeout=min(10.0, left))
-            if response.status_code == 200:
+            if ready_status is None or response.status_code == ready_status:
                 return
             last = f"HTTP {response.status_code}"
         except requests.RequestException as exc:

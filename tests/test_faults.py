@@ -18,10 +18,10 @@ from dashboard import ids
 from dashboard.bootstrap import build_default_data
 from dashboard.database import db, make_engine
 from queries import _cache
-from tests.conftest import ROOT, csrf_client, port_open
+from tests.conftest import ROOT, csrf_client
 from tests.pages_payload import page_payload
+from tests.servers import READ_TIMEOUT, START_DEADLINE, free_port, serve
 from tests.tcp_proxy import CuttableProxy
-from tests.test_gunicorn import _free_port
 
 DOWN = "The database is not answering just now"
 
@@ -64,7 +64,7 @@ def test_flt001_postgres_outage_shows_a_banner_and_recovers(scratch_postgres, tm
 def test_flt002_redis_down_serves_uncached_and_logs_once(default_db_url, tmp_path, caplog):
     from dashboard.app import create_app
 
-    closed = _free_port()  # nothing listens here
+    closed = free_port()  # nothing listens here
     app = create_app(
         {
             "database_url": default_db_url,
@@ -93,7 +93,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_flt003_a_killed_worker_is_replaced_and_costs_at_most_one_request(default_db_url, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": default_db_url,
@@ -101,58 +101,42 @@ def test_flt003_a_killed_worker_is_replaced_and_costs_at_most_one_request(defaul
         "ASB_DEMO": "1",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    proc = subprocess.Popen(
-        [
-            "gunicorn",
-            "dashboard.wsgi:server",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while len(_children(proc.pid)) < 2 or not port_open("127.0.0.1", port):
-            assert time.monotonic() < deadline, "gunicorn did not start"
+    command = [
+        "gunicorn",
+        "dashboard.wsgi:server",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "2",
+        "--log-level",
+        "warning",
+    ]
+    with serve(command, env, port) as server:
+        proc = server.process
+        deadline = time.monotonic() + START_DEADLINE
+        while len(_children(proc.pid)) < 2:  # both workers booted
+            assert time.monotonic() < deadline, "gunicorn did not start two workers"
             time.sleep(0.2)
-        while True:  # until both workers have imported the app and answer
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=10).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.3)
         victim = _children(proc.pid)[0]
         os.kill(victim, signal.SIGKILL)
         failures = 0
         for _ in range(30):
             try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=20) as r:
+                with urllib.request.urlopen(f"{server.base}/healthz", timeout=READ_TIMEOUT) as r:
                     assert r.status == 200
             except OSError:
                 failures += 1
             time.sleep(0.1)
         assert failures <= 1
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + START_DEADLINE
         while True:
             workers = _children(proc.pid)
             if len(workers) == 2 and victim not in workers:
                 break
             assert time.monotonic() < deadline, f"worker not replaced: {workers}"
             time.sleep(0.2)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _big_street_file(path: Path, copies: int) -> int:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,10 +22,9 @@ from dashboard import ids
 from dashboard.bootstrap import build_default_data
 from dashboard.database import db, make_engine
 from dashboard.outage import MESSAGE
-from tests.conftest import ROOT
 from tests.pages_payload import page_payload
+from tests.servers import free_port, procfile_command, serve
 from tests.tcp_proxy import CuttableProxy
-from tests.test_gunicorn import _free_port
 
 DOWN = "The database is not answering just now"
 DEADLINE = 180  # generous: a busy machine is slow, and nothing here asserts on time
@@ -118,14 +116,9 @@ def test_out001_signed_in_requests_get_the_banner_not_500_and_one_log_line(
         assert len(back_lines) == 1
 
 
-@contextmanager
-def _gunicorn(url: str, port: int, log: Path) -> Iterator[subprocess.Popen]:
-    """The Procfile's web command (2 workers x 4 threads) in its own process group, stopped
-    with everything it started whether the test passes or fails."""
-    line = next(
-        entry for entry in (ROOT / "Procfile").read_text().splitlines() if entry.startswith("web:")
-    )
-    command = line.removeprefix("web:").strip().replace("0.0.0.0", "127.0.0.1")
+def _procfile_server(url: str, port: int, ready_status: int | None = 200):
+    """The Procfile's web command (2 workers x 4 threads) on a database behind the proxy,
+    stopped with everything it started whether the test passes or fails."""
     env = {
         **os.environ,
         "PORT": str(port),
@@ -133,27 +126,10 @@ def _gunicorn(url: str, port: int, log: Path) -> Iterator[subprocess.Popen]:
         "ASB_DEMO": "1",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_THREADS": "4",
-        "ASB_LOG_LEVEL": "INFO",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            ["bash", "-c", f"exec {command} --log-level info"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield proc
-        finally:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=60)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=30)
+    command = f"exec {procfile_command('web')} --log-level info"
+    return serve(["bash", "-c", command], env, port, ready_status=ready_status)
 
 
 def _workers(pid: int) -> list[int]:
@@ -166,10 +142,10 @@ def test_out002_outage_and_a_killed_worker_leave_the_server_up(proxied_postgres,
     """Finding 1: a worker that booted while the database was down exited, and gunicorn then
     stopped for good. Now the replacement boots, answers 503 with the banner, and all recovers."""
     url, proxy = proxied_postgres
-    port, log = _free_port(), tmp_path / "gunicorn.log"
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with _gunicorn(url, port, log) as server:
-        _wait_for(lambda: _status(f"{base}/healthz")[0] == 200, "the server to start")
+    with _procfile_server(url, port) as running:
+        server = running.process
         browser = requests.Session()  # as the page would: its CSRF cookie echoed in a header
         assert _status(f"{base}/", browser)[0] == 200
         browser.headers["X-CSRFToken"] = browser.cookies["_csrf_token"]
@@ -200,7 +176,7 @@ def test_out002_outage_and_a_killed_worker_leave_the_server_up(proxied_postgres,
         proxy.restore()
         _wait_for(lambda: _status(f"{base}/healthz")[0] == 200, "recovery")
         assert _status(f"{base}/?area=force")[0] == 200
-    text = log.read_text()
+    text = running.output()
     assert "Worker failed to boot" not in text
     assert "Traceback" not in text
     # One line when the outage starts and one when it ends, per worker process (two workers
@@ -213,14 +189,14 @@ def test_out002_outage_and_a_killed_worker_leave_the_server_up(proxied_postgres,
 def test_out003_workers_boot_while_the_database_is_down(proxied_postgres, tmp_path):
     url, proxy = proxied_postgres
     proxy.cut()
-    port, log = _free_port(), tmp_path / "gunicorn.log"
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with _gunicorn(url, port, log) as server:
-        _wait_for(lambda: _status(f"{base}/healthz")[0] == 503, "the server to answer")
+    with _procfile_server(url, port, ready_status=503) as running:
+        server = running.process
         status, body = _status(f"{base}/incidents")
         assert status == 503 and DOWN in body
         assert server.poll() is None
         proxy.restore()
         _wait_for(lambda: _status(f"{base}/healthz")[0] == 200, "recovery")
         assert _status(f"{base}/incidents?area=force")[0] == 200
-    assert "Worker failed to boot" not in log.read_text()
+    assert "Worker failed to boot" not in running.output()
