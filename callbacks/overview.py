@@ -23,6 +23,7 @@ from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
 from dashboard.stats import pct_change, poisson_change_test, wilson_interval
 from dashboard.urlstate import Filters
+from dashboard.verdict_badges import change_text
 from queries.areas import AreaRecord, population
 from queries.incidents import PeriodTotal, district_comparison, twelve_month_total
 from queries.msg import msg_periods, msg_table
@@ -73,16 +74,26 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
     else:
         if previous.complete:
             test = poisson_change_test(total.incidents, previous.incidents)
+            change = pct_change(total.incidents, previous.incidents)
             lines.append(
-                f"{fmt.signed_pct(pct_change(total.incidents, previous.incidents))} on the "
-                f"previous 12 months ({fmt.count(previous.incidents)}): {test.wording}"
+                change_text(
+                    f"{fmt.signed_pct(change)} on the previous 12 months "
+                    f"({fmt.count(previous.incidents)}): {test.wording}",
+                    change,
+                    "lower_is_better",
+                )
             )
         else:
             lines.append("No comparison: the previous 12 months are not all held.")
         if baseline.complete and baseline_end != end:
+            change = pct_change(total.incidents, baseline.incidents)
             lines.append(
-                f"{fmt.signed_pct(pct_change(total.incidents, baseline.incidents))} on the plan "
-                f"baseline, {period_label(baseline_end)} ({fmt.count(baseline.incidents)})"
+                change_text(
+                    f"{fmt.signed_pct(change)} on the plan baseline, "
+                    f"{period_label(baseline_end)} ({fmt.count(baseline.incidents)})",
+                    change,
+                    "lower_is_better",
+                )
             )
     return kpi_card(
         "ASB incidents",
@@ -112,8 +123,12 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Car
         if previous.pct_attended is not None:
             points = total.pct_attended - previous.pct_attended
             lines.append(
-                f"{points:+.1f} points on the previous 12 months "
-                f"({fmt.pct(previous.pct_attended)})".replace("-", "−")
+                change_text(
+                    f"{points:+.1f} points on the previous 12 months "
+                    f"({fmt.pct(previous.pct_attended)})".replace("-", "−"),
+                    round(points, 1),
+                    "neutral",  # attendance follows THRIVE risk assessment, not a target
+                )
             )
         lines.append("Attendance follows THRIVE risk assessment of each call, not capacity.")
     return kpi_card(
