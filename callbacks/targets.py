@@ -23,6 +23,7 @@ from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
 from dashboard.stats import assurance, xmr
 from dashboard.urlstate import Filters
+from dashboard.verdict_badges import status_pill
 from queries.areas import filter_areas
 from queries.forecasts import incident_forecast
 from queries.incidents import annual_totals, month_range, monthly_counts, twelve_month_total
@@ -51,8 +52,7 @@ def _met(value: float, target: TargetRecord) -> bool:
     )
 
 
-def _pill(text: str) -> html.Span:
-    return html.Span(text, className="status-pill")
+ASSURANCE_TONE = {"consistently passing": True, "consistently failing": False}
 
 
 def incidents_status(target: TargetRecord, area, end: dt.date):
@@ -79,7 +79,8 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
         on = latest.incidents <= line
         verdicts["trajectory"] = (
             f"{'On' if on else 'Off'} track: {fmt.count(latest.incidents)} in the "
-            f"{period_label(end)} against {fmt.count(round(line))} on the trajectory"
+            f"{period_label(end)} against {fmt.count(round(line))} on the trajectory",
+            on,
         )
     monthly = monthly_counts(area.id, True)
     monthly = monthly[monthly["month"] <= end]
@@ -89,7 +90,8 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
     verdict = assurance(result.segments[-1], target.target_value / 12, target.direction)
     verdicts["spc"] = (
         f"SPC assurance: {verdict} (the target's monthly equivalent against the "
-        "current process limits)"
+        "current process limits)",
+        ASSURANCE_TONE.get(verdict),
     )
     target_month = dt.date(target.target_period_end.year, target.target_period_end.month, 1)
     data_end = month_range("force")[1]
@@ -109,7 +111,8 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
             verdicts["chance"] = (
                 f"Chance of meeting the target: {fmt.chance(chance)} (from "
                 f"{len(totals):,} simulated futures of the forecast model; uncertainty in the "
-                "model's own parameters is left out, so the true range is wider)"
+                "model's own parameters is left out, so the true range is wider)",
+                None,
             )
             forecast = pd.DataFrame(
                 {"period_end": [month_end(target_month)], "value": [float(totals.mean())]}
@@ -117,12 +120,14 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
     else:
         final = twelve_month_total(area.id, target_month, True)
         if final.complete:
+            met = _met(final.incidents, target)
             verdicts["chance"] = (
-                f"Target period ended: {'met' if _met(final.incidents, target) else 'not met'} "
-                f"({fmt.count(final.incidents)} against {fmt.count(round(target.target_value))})"
+                f"Target period ended: {'met' if met else 'not met'} "
+                f"({fmt.count(final.incidents)} against {fmt.count(round(target.target_value))})",
+                met,
             )
         elif target_month > data_end:
-            verdicts["chance"] = "No forecast: the data do not reach far enough."
+            verdicts["chance"] = ("No forecast: the data do not reach far enough.", None)
     return actual, forecast, verdicts, "Incidents in 12 months", INCIDENT_SOURCE
 
 
@@ -139,14 +144,19 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
         on = latest >= line if target.direction == "increase" else latest <= line
         verdicts["trajectory"] = (
             f"{'On' if on else 'Off'} track: {latest:.1f}% to "
-            f"{month_label(when)} against {line:.1f}% on the trajectory"
+            f"{month_label(when)} against {line:.1f}% on the trajectory",
+            on,
         )
         result = xmr(list(q8a["pct"]), "higher_is_better")
         verdict = assurance(result.segments[-1], target.target_value, target.direction)
-        verdicts["spc"] = f"SPC assurance: {verdict}, provisional: only {len(q8a)} survey results"
+        verdicts["spc"] = (
+            f"SPC assurance: {verdict}, provisional: only {len(q8a)} survey results",
+            ASSURANCE_TONE.get(verdict),
+        )
     verdicts["chance"] = (
         "Chance of meeting: cannot be estimated without the survey's sample "
-        "sizes (none are published)"
+        "sizes (none are published)",
+        None,
     )
     return actual, None, verdicts, "% agree", CONFIDENCE
 
@@ -202,7 +212,7 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
         forecast,
     )
     status = html.Div(
-        [_pill(v) for v in verdicts.values()],
+        [status_pill(text, good) for text, good in verdicts.values()],
         className="kpi-badges",
         **{"data-testid": f"target-status-{index}"},
     )
