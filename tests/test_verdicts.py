@@ -461,7 +461,7 @@ def test_ver021_seasonal_xmr_false_alarms_far_below_plain(spc_sim):
     assert plain["months_flagged"] > 0.5 and plain["false_any_72"] > 0.99
     assert seasonal["months_flagged"] < 0.12  # ceiling: the rules' own rate is about 7%
     assert seasonal["months_flagged"] < reference["months_flagged"] + 0.03
-    assert seasonal["false_latest"] < 0.07
+    assert seasonal["false_latest"] < 0.08  # ideal data: about 3%; measured: about 5%
     assert seasonal["false_any_72"] < 0.85
     assert seasonal["power_last_3"] > 0.9 and plain["power_last_3"] < 0.2
 

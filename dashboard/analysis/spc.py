@@ -423,7 +423,7 @@ def _assemble(
         for i in range(seg.start, seg.stop):
             f = to_display[i]
             limits.append(
-                Limits(lo3[i] * f, centre[i] * f, hi3[i] * f, lo2[i] * f, hi2[i] * f)
+                Limits(*(float(x[i] * f) for x in (lo3, centre, hi3, lo2, hi2)))
                 if seg.has_limits
                 else None
             )
@@ -605,7 +605,7 @@ def laney_p_prime(
             continue
         sd = np.sqrt(pbar * (1 - pbar) / n_)
         z = (p[b_start:b_stop] - pbar) / sd[b_start:b_stop]
-        mr = mean_moving_range(list(z))
+        mr = mean_moving_range([float(v) for v in z])
         sigma_z = SIGMA_PER_MR * mr
         if floor_at_binomial and sigma_z < 1:
             warnings.append(
