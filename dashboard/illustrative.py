@@ -2,13 +2,23 @@
 
 No public file gives ASB incidents by month, district, NSIR category and attendance, nor the
 peer forces' ASB rates. This module builds them, deterministically from a seed, calibrated so that
-real published figures are never altered:
+real published figures are never altered and the monthly detail behaves like real counts:
 
 * every 12-month (April-March) total of the monthly split equals the published incidents and
   attended counts exactly, and the 2021 Covid-breach total equals published incl. - excl.;
 * each year's category shares round to the published shares at the published precision;
-* districts are weighted by their real share of police.uk ASB records (Jan-Jul 2018);
-* months follow a summer-peaking seasonal shape; Covid breaches follow the 2020-21 lockdowns;
+* each month's expected split gives every district its real share of police.uk ASB records
+  (Jan-Jul 2018); a district's own category mix is raked so it never moves that share;
+* expected counts follow a summer-peaking seasonal shape (fitted to police.uk) with days in the
+  month, on a level that drifts smoothly between the published years; Covid breaches follow the
+  2020-21 lockdowns;
+* counts are negative binomial around those expectations (variance = DISPERSION x mean, the
+  overdispersion of police.uk's district x month counts), drawn conditional on each year's exact
+  totals (a Dirichlet-multinomial draw: exactly the negative-binomial cells given their sum);
+* attended is binomial given each cell's incidents and its category's and district's chance of
+  attendance, conditional on the year's published attended count, so the monthly % attended
+  varies as binomial data do (the report: attendance follows the nature of the call, not
+  capacity); the chance is steady within a year and steps each April to the published rate;
 * seven peer forces, "Peer force A".."Peer force G", get rates that reproduce the force's
   published MSG rank in every year.
 
@@ -31,9 +41,26 @@ import pandas as pd
 
 SEED = 20210331
 CATEGORIES = ("personal", "nuisance", "environmental")
-# Relative chance that an incident of each kind is attended (scaled each year to the published
-# total). Personal ASB involves a victim and is attended most; Covid-breach calls were often
-# attended under Op Talla.
+# Overdispersion of monthly counts: variance = DISPERSION x mean (negative binomial, NB1). Measured
+# on the real police.uk ASB records (January-July 2018): district x month counts, after removing
+# each district's and each month's effect, have Pearson chi-squared / df = 2.10 (54 df; local
+# authority x month: 1.90, 78 df). Cells are independent given their expectations, so the index
+# is the same for a district's monthly total as for one category's cell.
+DISPERSION = 2.0
+# Seasonal shape exp(A cos(2 pi (month - peak) / 12)) times the days in the month: a log-linear
+# fit to police.uk's daily ASB rate, January-July 2018, gives A = 0.17 peaking in July; its
+# residual SD (0.024) is what independent cells at DISPERSION give for the force (0.022), so no
+# force-wide monthly shock is added.
+SEASON_AMPLITUDE = 0.17
+SEASON_PEAK_MONTH = 7
+# Spread of a district's own category mix (lognormal) and attendance (log-odds): district
+# differences the split keeps steady from year to year; they never change a district's total.
+CATEGORY_MIX_SD = 0.15
+ATTENDANCE_DISTRICT_SD = 0.2
+MAX_ATTENDED_DRAWS = 100_000
+# Chance that an incident of each kind is attended, before a common shift (log-odds) each year
+# puts the expected total on the published attended count. Personal ASB involves a victim and is
+# attended most; Covid-breach calls were often attended under Op Talla.
 ATTENDANCE_PROPENSITY = {"personal": 0.80, "nuisance": 0.55, "environmental": 0.42, "covid": 0.60}
 # Share of the 2020/21 Covid-breach incidents by month, April 2020 to March 2021: peaks in the
 # first lockdown (from 23 March), the second (5 November) and the third (6 January).
@@ -68,36 +95,6 @@ def read_published(directory: Path) -> Published:
         },
         msg_rank={r.period_end.date(): (int(r.rank), int(r.of_forces)) for r in msg.itertuples()},
     )
-
-
-def apportion(total: int, weights: np.ndarray, caps: np.ndarray | None = None) -> np.ndarray:
-    """Split an integer total in proportion to weights (largest remainder), within optional caps."""
-    weights = np.asarray(weights, dtype=float)
-    if total == 0 or weights.sum() == 0:
-        return np.zeros(len(weights), dtype=np.int64)
-    quotas = total * weights / weights.sum()
-    if caps is not None:
-        caps = np.asarray(caps, dtype=np.int64)
-        if caps.sum() < total:
-            raise ValueError("caps leave no room for the total")
-        # Push any excess over a cap onto the cells with room, until nothing exceeds.
-        for _ in range(100):
-            over = quotas > caps
-            if not over.any():
-                break
-            excess = (quotas[over] - caps[over]).sum()
-            quotas[over] = caps[over]
-            room = ~over & (quotas < caps)
-            quotas[room] += excess * weights[room] / weights[room].sum()
-    base = np.floor(quotas).astype(np.int64)
-    remainder = total - int(base.sum())
-    order = np.argsort(-(quotas - base), kind="stable")
-    if caps is not None:
-        order = [i for i in order if base[i] < caps[i]]
-    for i in order[:remainder]:
-        base[i] += 1
-    assert int(base.sum()) == total
-    return base
 
 
 def category_counts(total: int, shares: dict[str, float], precision: float) -> dict[str, int]:
@@ -145,6 +142,110 @@ def _months(start: dt.date) -> list[dt.date]:
     ]
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p) - np.log1p(-p)
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def _rake(seed: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Scale a positive matrix to the given row and column sums (iterative proportional fitting)."""
+    x = seed.astype(float).copy()
+    for _ in range(1000):
+        x *= (rows / x.sum(axis=1))[:, None]
+        x *= (cols / x.sum(axis=0))[None, :]
+        if np.allclose(x.sum(axis=1), rows, rtol=1e-12, atol=0):
+            return x
+    raise ArithmeticError("raking did not converge")
+
+
+def _season(months: list[dt.date]) -> np.ndarray:
+    """Expected relative count of each month: summer-peaking shape times its days."""
+    days = np.array([(_next_month(m) - m).days for m in months])
+    angle = np.array([2 * math.pi * (m.month - SEASON_PEAK_MONTH) / 12 for m in months])
+    return np.exp(SEASON_AMPLITUDE * np.cos(angle)) * days
+
+
+def _next_month(m: dt.date) -> dt.date:
+    return dt.date(m.year + m.month // 12, m.month % 12 + 1, 1)
+
+
+def _group_totals(published: Published) -> list[dict[tuple[str, bool], int]]:
+    """Each financial year's incidents by (category, Covid flag): the exact totals to hit."""
+    out = []
+    for year in published.annual.itertuples():
+        end = year.period_end.date()
+        share_rows = published.shares[published.shares["period_end"].dt.date == end]
+        shares = dict(zip(share_rows["category"], share_rows["share_pct"], strict=True))
+        per_category = category_counts(
+            int(year.incidents), shares, float(share_rows["precision"].iloc[0])
+        )
+        covid = int(year.incidents) - published.covid_excluded.get(end, int(year.incidents))
+        groups = {}
+        for category in CATEGORIES:
+            n = per_category[category] - (covid if category == "nuisance" else 0)
+            if n < 0:
+                raise ValueError(f"Covid breaches exceed nuisance incidents in {end}")
+            groups[(category, False)] = n
+        if covid:
+            groups[("nuisance", True)] = covid
+        out.append(groups)
+    return out
+
+
+def _monthly_expected(
+    published: Published, totals: list[dict[tuple[str, bool], int]]
+) -> list[dict[tuple[str, bool], np.ndarray]]:
+    """Each year's expected monthly counts per group: seasonal shape on a smooth trend.
+
+    The level is interpolated (on a log scale) between the years' monthly means, placed at each
+    year's midpoint, so counts drift from year to year instead of stepping each April; each year's
+    months are then scaled to its exact total.
+    """
+    starts = [r.period_start.date() for r in published.annual.itertuples()]
+    mids = np.array([12 * k + 5.5 for k in range(len(starts))])
+    out = []
+    for k, (start, groups) in enumerate(zip(starts, totals, strict=True)):
+        months = _months(start)
+        t = np.arange(12 * k, 12 * k + 12)
+        shapes = {}
+        for (category, covid), n in groups.items():
+            if covid:
+                shape = np.array(COVID_MONTH_SHARE)
+            else:
+                means = [max(g.get((category, False), 0), 1) / 12 for g in totals]
+                shape = np.exp(np.interp(t, mids, np.log(means))) * _season(months)
+            shapes[(category, covid)] = n * shape / shape.sum()
+        out.append(shapes)
+    return out
+
+
+def _draw_attended(
+    rng: np.random.Generator, incidents: np.ndarray, propensity: np.ndarray, total: int
+) -> np.ndarray:
+    """Binomial attended counts per cell, conditional on their sum being the published total.
+
+    A common shift on the log-odds scale puts the expected sum on the total; draws are then
+    repeated until the sum is exact (rejection sampling: exact conditional binomial draws).
+    """
+    base = _logit(propensity)
+    lo, hi = -10.0, 10.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if (incidents * _expit(base + mid)).sum() < total:
+            lo = mid
+        else:
+            hi = mid
+    p = _expit(base + (lo + hi) / 2)
+    for _ in range(MAX_ATTENDED_DRAWS):
+        attended = rng.binomial(incidents, p)
+        if int(attended.sum()) == total:
+            return attended
+    raise ArithmeticError(f"no binomial draw of attended summed to {total}")
+
+
 def generate_incidents(
     published: Published, weights: dict[str, float], seed: int = SEED
 ) -> pd.DataFrame:
@@ -153,49 +254,40 @@ def generate_incidents(
     districts = list(weights)
     w_district = np.array([weights[d] for d in districts])
     # A district's own mix of categories and attendance, steady from year to year.
-    category_mix = {c: rng.lognormal(0, 0.15, len(districts)) for c in CATEGORIES}
-    attendance_mix = rng.lognormal(0, 0.08, len(districts))
+    category_mix = {c: rng.lognormal(0, CATEGORY_MIX_SD, len(districts)) for c in CATEGORIES}
+    attendance_offset = rng.normal(0, ATTENDANCE_DISTRICT_SD, len(districts))
+    totals = _group_totals(published)
+    expected = _monthly_expected(published, totals)
     records = []
-    for year in published.annual.itertuples():
-        end = year.period_end.date()
+    for year, groups, shapes in zip(published.annual.itertuples(), totals, expected, strict=True):
         months = _months(year.period_start.date())
-        season = np.array([1 + 0.18 * math.cos(2 * math.pi * (m.month - 7) / 12) for m in months])
-        share_rows = published.shares[published.shares["period_end"].dt.date == end]
-        shares = dict(zip(share_rows["category"], share_rows["share_pct"], strict=True))
-        per_category = category_counts(
-            int(year.incidents), shares, float(share_rows["precision"].iloc[0])
+        keys = list(groups)
+        # Expected count of every month x district x group: each month's districts take their
+        # police.uk shares of that month's total; within that, each district its own mix.
+        mix = np.column_stack(
+            [np.ones(len(districts)) if cov else category_mix[cat] for cat, cov in keys]
         )
-        covid_total = int(year.incidents) - published.covid_excluded.get(end, int(year.incidents))
-        groups = []
-        for category in CATEGORIES:
-            n = per_category[category] - (covid_total if category == "nuisance" else 0)
-            if n < 0:
-                raise ValueError(f"Covid breaches exceed nuisance incidents in {end}")
-            groups.append((category, False, n, season))
-        if covid_total:
-            groups.append(("nuisance", True, covid_total, np.array(COVID_MONTH_SHARE)))
+        mu = np.empty((12, len(districts), len(keys)))
+        for i in range(12):
+            cols = np.array([shapes[key][i] for key in keys])
+            mu[i] = _rake(w_district[:, None] * mix, w_district * cols.sum(), cols)
         cells = []
-        for category, covid, n, monthly in groups:
-            mix = np.ones(len(districts)) if covid else category_mix[category]
-            noise = rng.lognormal(0, 0.06, (12, len(districts)))
-            w = (monthly[:, None] * (w_district * mix)[None, :] * noise).ravel()
-            counts = apportion(n, w)
-            propensity = ATTENDANCE_PROPENSITY["covid" if covid else category]
+        for g, (category, covid) in enumerate(keys):
+            # Negative-binomial cells (variance = DISPERSION x mean) conditional on the year's
+            # exact total: a Dirichlet-multinomial draw.
+            alpha = mu[:, :, g].ravel() / (DISPERSION - 1)
+            counts = rng.multinomial(groups[(category, covid)], rng.dirichlet(alpha))
+            propensity = _expit(
+                _logit(np.array(ATTENDANCE_PROPENSITY["covid" if covid else category]))
+                + attendance_offset
+            )
             for k, count in enumerate(counts):
                 i, j = divmod(k, len(districts))
-                cells.append(
-                    (
-                        months[i],
-                        districts[j],
-                        category,
-                        covid,
-                        int(count),
-                        propensity * attendance_mix[j],
-                    )
-                )
+                cells.append((months[i], districts[j], category, covid, int(count), propensity[j]))
         incidents = np.array([c[4] for c in cells])
-        expected = incidents * np.array([c[5] for c in cells])
-        attended = apportion(int(year.attended), expected, caps=incidents)
+        attended = _draw_attended(
+            rng, incidents, np.array([c[5] for c in cells]), int(year.attended)
+        )
         for (month, district, category, covid, n, _), a in zip(cells, attended, strict=True):
             records.append(
                 {
