@@ -10,6 +10,7 @@ from dash import Dash, html
 from callbacks.common import (
     INCIDENT_SOURCE,
     MODELLED_SOURCE,
+    SPC_BREAK,
     areas_for,
     covid_text,
     export_name,
@@ -20,10 +21,10 @@ from callbacks.common import (
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.analysis.spc import laney_p_prime
 from dashboard.auth.viewer import AreaScope, Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.periods import month_label, period_label
-from dashboard.stats import xmr
 from dashboard.urlstate import Filters
 from queries.incidents import annual_totals, district_comparison, monthly_counts, twelve_month_total
 from queries.published import published_count
@@ -153,55 +154,75 @@ def spc_block(area, end: dt.date, filters: Filters):
     frame = monthly_counts(area.id, filters.include_covid)
     frame = frame[frame["month"] <= end]
     months = list(frame["month"])
-    values = list(100 * frame["attended"] / frame["incidents"])
-    result = xmr(values, "neutral")
+    rebase = months.index(SPC_BREAK) if SPC_BREAK in months[1:] else None
+    # A p′ chart: with about 4,000 incidents a month, XmR limits on the % would sit within
+    # binomial noise and flag nearly every month; p′ scales the binomial limits by the spread
+    # the data really show (Laney 2002), and never narrower than binomial noise itself.
+    result = laney_p_prime(
+        list(frame["attended"]), list(frame["incidents"]), "neutral", rebase_at=rebase
+    )
     fig = figures.spc_chart(
         months,
         result,
-        "SPC (XmR) chart of monthly % attended",
-        f"{area.label} · monthly to {month_label(end)} · {covid_text(filters)}",
-        INCIDENT_SOURCE,
+        "SPC (Laney p′) chart of monthly % attended",
+        f"{area.label} · monthly to {month_label(end)} · {covid_text(filters)} · {result.method}",
+        MODELLED_SOURCE,
         True,
         "% attended",
         percent=True,
     )
-    seg = result.segments[-1]
-    n_signals = len({s.index for s in result.signals})
+    latest = result.limits[-1]
     summary = (
-        f"Monthly % attended averages {seg.mean:.1f}% with process limits {seg.lower:.1f}% to "
-        f"{seg.upper:.1f}%; {n_signals} month(s) show special-cause variation. Attendance has "
-        "no better direction (it should follow need), so signals are marked but not judged."
+        (
+            f"Latest month {100 * result.values[-1]:.1f}% attended, within process limits "
+            f"{100 * latest.lower:.1f}% to {100 * latest.upper:.1f}% that month"
+            if latest is not None
+            else f"Latest month {100 * result.values[-1]:.1f}% attended (no limits)"
+        )
+        + f". {result.summary().text} Attendance has no better direction (it should follow "
+        "need), so special causes are marked but not judged."
     )
     table = data_table(
         pd.DataFrame(
             {
                 "Month": [month_label(m) for m in months],
-                "% attended": [f"{v:.1f}%" for v in values],
-                "Signals": [
-                    "; ".join(s.rule for s in result.signals_at(i)) or "—"
-                    for i in range(len(values))
-                ],
+                "Incidents": [fmt.count(int(v)) for v in frame["incidents"]],
+                "% attended": [f"{100 * v:.1f}%" for v in result.values],
+                "Lower limit": [_pct(lim, "lower") for lim in result.limits],
+                "Upper limit": [_pct(lim, "upper") for lim in result.limits],
+                "Verdict": [v.reason for v in result.verdicts],
             }
         ),
-        f"Monthly % attended, {area.label}.",
-        numeric=["% attended"],
+        f"Monthly % attended with p′ limits, {area.label}.",
+        numeric=["Incidents", "% attended", "Lower limit", "Upper limit"],
         row_header="Month",
         illustrative=True,
     )
+    notes = [
+        f"Method: {result.method}. Rules as for every SPC chart here (Making Data Count): a "
+        "point outside the limits; 2 of 3 beyond 2 sigma; 7 in a row on one side of the centre; "
+        "7 rising or falling. Each month gets one verdict.",
+        "Limits rebased at "
+        + (month_label(months[rebase]) if rebase is not None else "no break")
+        + " (the first Covid lockdown, when breach calls began).",
+        *result.warnings,
+    ]
     return chart_block(
         "att-spc",
         "Statistical process control of % attended",
         fig,
         summary,
         table,
-        f"Period: monthly to {month_label(end)} · Area: {area.label} · Source: {INCIDENT_SOURCE}",
+        f"Period: monthly to {month_label(end)} · Area: {area.label} · Source: {MODELLED_SOURCE}",
         export_name("asb-attended-spc", area, f"to-{end:%Y-%m}"),
         True,
-        extra=[html.Ul([html.Li(w) for w in result.warnings], className="chart-notes")]
-        if result.warnings
-        else [],
+        extra=[html.Ul([html.Li(n) for n in notes], className="chart-notes")],
         data_to=source_data_to("force"),
     )
+
+
+def _pct(limits, attr: str) -> str:
+    return "—" if limits is None else f"{100 * getattr(limits, attr):.1f}%"
 
 
 def build(filters: Filters, _choices, viewer: Viewer) -> list:

@@ -16,7 +16,7 @@ from dashboard.auth.current import request_viewer
 from dashboard.auth.viewer import Viewer
 from dashboard.components import data_to_line
 from dashboard.extensions import cache
-from dashboard.filter_options import FilterChoices, filters_from_params
+from dashboard.filter_options import DEFAULT_BREAK, FilterChoices, filters_from_params
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.periods import month_label, period_label
 from dashboard.urlstate import Filters
@@ -38,6 +38,11 @@ POLICE_UK_SOURCE = "police.uk street-level records (Home Office, OGL v3.0)"
 
 def month_of(value: str) -> dt.date:
     return dt.date(int(value[:4]), int(value[5:7]), 1)
+
+
+# Where SPC limits are rebased by default: the month the data change (Covid breaches recorded
+# as ASB from the first lockdown, 23 March 2020). The Incidents page lets a reader move it.
+SPC_BREAK = month_of(DEFAULT_BREAK)
 
 
 def last_march_year(end: dt.date) -> int:

@@ -20,11 +20,13 @@ from callbacks.common import (
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.analysis.spc import seasonal_xmr, variation_icon
 from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table, illustrative_badge
 from dashboard.periods import add_months, month_label, period_label
-from dashboard.stats import pct_change, rolling_sum, xmr
+from dashboard.stats import pct_change, rolling_sum
 from dashboard.urlstate import Filters
+from dashboard.verdict_badges import variation_badge
 from queries.events import events
 from queries.forecasts import incident_forecast
 from queries.incidents import annual_totals, monthly_by_category, monthly_counts
@@ -270,7 +272,9 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
     baseline = None
     if base != "auto" and month_of(base) in months:
         baseline = (0, months.index(month_of(base)) + 1)
-    result = xmr(values, "lower_is_better", baseline, rebase)
+    # Monthly ASB peaks every summer: XmR on the raw counts flagged most months (every summer
+    # "concern", every winter "improvement"). The rules run on seasonally adjusted values.
+    result = seasonal_xmr(values, months, "lower_is_better", baseline, rebase)
     subtitle = (
         f"{area.label} · monthly to {month_label(months[-1])} · {covid_text(filters)} · "
         f"{_category_label(filters)}"
@@ -278,53 +282,44 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
     fig = figures.spc_chart(
         months,
         result,
-        "SPC (XmR) chart of monthly ASB incidents",
+        "SPC (XmR on seasonally adjusted values) chart of monthly ASB incidents",
         subtitle,
         INCIDENT_SOURCE,
         illustrative,
         "Incidents per month",
     )
-    concerns = sorted({s.index for s in result.signals if s.meaning == "concern"})
-    improvements = sorted({s.index for s in result.signals if s.meaning == "improvement"})
-    last = result.segments[-1]
-    summary = (
-        f"Mean {last.mean:,.0f} a month since {month_label(months[last.start])}, with process "
-        f"limits {max(last.lower, 0):,.0f} to {last.upper:,.0f}. "
-        f"{len(improvements)} month(s) show special-cause improvement and {len(concerns)} "
-        "special-cause concern (lower is better)."
-    )
-    latest_signals = result.signals_at(len(values) - 1)
-    kinds = " and ".join(sorted({s.meaning for s in latest_signals}))
-    summary += (
-        f" The latest month is a special-cause signal of {kinds}."
-        if latest_signals
-        else " The latest month shows common-cause variation only."
-    )
+    icon = variation_icon(result)
+    if result.note:
+        summary = f"No SPC limits: {result.note}."
+    else:
+        summary = f"{result.summary().text} Latest month: {icon.text}"
     rows = []
     for i, m in enumerate(months):
-        seg = result.segment_at(i)
-        rules = "; ".join(f"{s.rule} ({s.meaning})" for s in result.signals_at(i))
+        limits = result.limits[i]
         rows.append(
             {
                 "Month": month_label(m),
                 "Incidents": fmt.count(int(values[i])),
-                "Mean": f"{seg.mean:,.0f}",
-                "Lower limit": f"{seg.lower:,.0f}",
-                "Upper limit": f"{seg.upper:,.0f}",
-                "Signals": rules or "—",
+                "Centre": f"{limits.centre:,.0f}" if limits else "—",
+                "Lower limit": f"{max(limits.lower, 0):,.0f}" if limits else "—",
+                "Upper limit": f"{limits.upper:,.0f}" if limits else "—",
+                "Verdict": result.verdicts[i].reason,
             }
         )
     table = data_table(
         pd.DataFrame(rows),
-        "SPC values, limits and signals by month.",
-        numeric=["Incidents", "Mean", "Lower limit", "Upper limit"],
+        "SPC values, limits (for each month's season) and the verdict by month.",
+        numeric=["Incidents", "Centre", "Lower limit", "Upper limit"],
         row_header="Month",
         illustrative=illustrative,
     )
     notes = [
-        "Making Data Count rules: a point outside the limits; 7 in a row on one side of the "
-        "mean; 7 in a row rising or falling; 2 of 3 beyond the 2-sigma limits. Limits = mean ± "
-        "2.66 × mean moving range (ranges ≥ 3.267 × their mean screened out).",
+        f"Method: {result.method}. Each month's count is divided by its calendar month's "
+        "seasonal factor; the Making Data Count rules (a point outside the limits; 2 of 3 beyond "
+        "2 sigma; 7 in a row on one side of the centre; 7 rising or falling) run on those "
+        "values, and the limits are multiplied back for the chart. Each month gets one verdict: "
+        "where rules disagree, outside the limits outranks 2 of 3, which outranks a run, which "
+        "outranks a trend. No limits from fewer than 12 months since a break.",
         "Baseline: "
         + (
             "all months before the break"
@@ -333,7 +328,7 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
         )
         + "; limits rebased at "
         + ("no break" if rebase is None else month_label(months[rebase]))
-        + ".",
+        + " (by default the first Covid lockdown, when breaches began to be recorded as ASB).",
         *result.warnings,
     ]
     return chart_block(
@@ -346,7 +341,10 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
         f"Source: {INCIDENT_SOURCE}",
         export_name("asb-incidents-spc", area, f"to-{months[-1]:%Y-%m}"),
         illustrative,
-        extra=[html.Ul([html.Li(n) for n in notes], className="chart-notes")],
+        extra=[
+            html.Div([variation_badge(icon)], className="verdicts"),
+            html.Ul([html.Li(n) for n in notes], className="chart-notes"),
+        ],
         data_to=source_data_to("force"),
     )
 

@@ -11,10 +11,11 @@ from dash import Dash, html
 from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.analysis.comparison import Z95, Z998, overdispersed_funnel
 from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.periods import month_end, month_label
-from dashboard.stats import poisson_funnel, weighted_average_rate
+from dashboard.stats import weighted_average_rate
 from dashboard.urlstate import Filters
 from queries.msg import msg_history
 from queries.published import published_count
@@ -138,56 +139,55 @@ def rank_block(force, history: pd.DataFrame, illustrative: bool):
     )
 
 
+WHERE = {
+    ("high", "high"): "above the 99.8% limit",
+    ("low", "low"): "below the 99.8% limit",
+    ("high", "within"): "above the 95% limit",
+    ("low", "within"): "below the 95% limit",
+}
+
+
 def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
-    table = history[history["period_end"] == period_end].copy()
-    average = weighted_average_rate(table["value"], table["population"])
+    table = history[history["period_end"] == period_end].reset_index(drop=True)
+    # Forces differ for reasons beyond chance: Poisson limits on counts this large put every
+    # force outside them. Spiegelhalter's adjustment widens them by the spread the data show.
+    funnel = overdispersed_funnel(list(table["value"]), list(table["population"]))
     pops = np.linspace(table["population"].min() * 0.7, table["population"].max() * 1.2, 60)
     limits = pd.DataFrame({"population": pops})
-    for name, z in (("95", 1.96), ("998", 3.09)):
-        bounds = [poisson_funnel(average, p, z) for p in pops]
+    for name, z in (("95", Z95), ("998", Z998)):
+        bounds = [funnel.limits(p, z) for p in pops]
         limits[f"lo{name}"] = [b[0] for b in bounds]
         limits[f"hi{name}"] = [b[1] for b in bounds]
     fig = figures.funnel_plot(
         table,
         force.id,
         limits,
-        average,
+        funnel.target,
         f"Funnel plot, {_period_label(period_end).replace('12m', '12 months')}",
-        "Rate per 1,000 against population, Poisson control limits",
+        "Rate per 1,000 against population; limits adjusted for overdispersion",
         SOURCE,
         illustrative,
     )
     outside = []
-    for r in table.itertuples():
-        lo95, hi95 = poisson_funnel(average, r.population, 1.96)
-        lo998, hi998 = poisson_funnel(average, r.population, 3.09)
-        verdict = (
-            "above the 99.8% limit"
-            if r.rate > hi998
-            else "below the 99.8% limit"
-            if r.rate < lo998
-            else "above the 95% limit"
-            if r.rate > hi95
-            else "below the 95% limit"
-            if r.rate < lo95
-            else "within the limits"
-        )
+    for r, unit in zip(table.itertuples(), funnel.units, strict=True):
+        verdict = WHERE.get((unit.outside_95, unit.outside_998), "within the limits")
         outside.append(
             {
                 "Force": r.force,
                 "Population": fmt.count(int(r.population)),
                 "Incidents": fmt.count(int(r.value)),
                 "Rate per 1,000": f"{r.rate:.1f}",
+                "Adjusted z": f"{unit.z_adjusted:+.2f}".replace("-", "−"),
                 "Against the MSG average": verdict,
             }
         )
     mine = next(o for o in outside if o["Force"] == force.name)
     summary = (
-        f"Against the weighted MSG average of {average:.1f} per 1,000, {force.name} is "
-        f"{mine['Against the MSG average']}. With eight forces a rank can move on small "
-        "differences; the funnel shows which differences are larger than chance would give. "
-        "With counts this large Poisson limits are narrow and forces differ for reasons beyond "
-        "chance (overdispersion), so treat the 99.8% limits as the meaningful line."
+        f"Against the weighted MSG average of {funnel.target:.1f} per 1,000, {force.name} is "
+        f"{mine['Against the MSG average']}. {funnel.method}. With eight forces a rank can move "
+        "on small differences; a force outside the 99.8% limits differs by more than the "
+        "spread between these forces would give by chance."
+        + (" The peer forces' figures are illustrative (modelled)." if illustrative else "")
     )
     return chart_block(
         "msg-funnel",
@@ -196,14 +196,15 @@ def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
         summary,
         data_table(
             pd.DataFrame(outside),
-            f"Forces against the funnel limits. {SOURCE}.",
-            numeric=["Population", "Incidents", "Rate per 1,000"],
+            f"Forces against the funnel limits ({funnel.method}). {SOURCE}.",
+            numeric=["Population", "Incidents", "Rate per 1,000", "Adjusted z"],
             row_header="Force",
             illustrative=illustrative,
         ),
         f"Period: {_period_label(period_end)} · Area: {force.label} and its MSG · Source: {SOURCE}",
         export_name("asb-msg-funnel", force, f"12m-to-{period_end:%Y-%m}"),
         illustrative,
+        extra=[html.P(f"Method: {funnel.method}.", className="chart-notes")],
         data_to=source_data_to("msg"),
     )
 

@@ -9,6 +9,7 @@ from dash import Dash, html
 
 from callbacks.common import (
     INCIDENT_SOURCE,
+    SPC_BREAK,
     areas_for,
     export_name,
     month_of,
@@ -17,20 +18,18 @@ from callbacks.common import (
 )
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.analysis.spc import assurance_icon, seasonal_xmr, variation_icon, xmr
 from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
-from dashboard.stats import assurance, xmr
 from dashboard.urlstate import Filters
-from dashboard.verdict_badges import status_pill
+from dashboard.verdict_badges import assurance_badge, status_pill, variation_badge
 from queries.areas import filter_areas
 from queries.forecasts import incident_forecast
 from queries.incidents import annual_totals, month_range, monthly_counts, twelve_month_total
 from queries.surveys import survey_table
 from queries.targets import TargetRecord, targets
-
-REBASE = dt.date(2020, 3, 1)
 
 
 def trajectory_at(target: TargetRecord, when: dt.date) -> float:
@@ -50,9 +49,6 @@ def _met(value: float, target: TargetRecord) -> bool:
         if target.direction == "decrease"
         else (value >= target.target_value)
     )
-
-
-ASSURANCE_TONE = {"consistently passing": True, "consistently failing": False}
 
 
 def incidents_status(target: TargetRecord, area, end: dt.date):
@@ -85,13 +81,17 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
     monthly = monthly_counts(area.id, True)
     monthly = monthly[monthly["month"] <= end]
     months = list(monthly["month"])
-    rebase = months.index(REBASE) if REBASE in months else None
-    result = xmr(list(monthly["incidents"]), "lower_is_better", rebase_at=rebase)
-    verdict = assurance(result.segments[-1], target.target_value / 12, target.direction)
-    verdicts["spc"] = (
-        f"SPC assurance: {verdict} (the target's monthly equivalent against the "
-        "current process limits)",
-        ASSURANCE_TONE.get(verdict),
+    rebase = months.index(SPC_BREAK) if SPC_BREAK in months[1:] else None
+    # The target's monthly equivalent against the current segment's seasonally adjusted limits;
+    # no assurance from fewer than 12 months since the break.
+    result = seasonal_xmr(list(monthly["incidents"]), months, "lower_is_better", rebase_at=rebase)
+    icons = (
+        variation_icon(result),
+        assurance_icon(
+            result.segments[-1] if result.segments else None,
+            target.target_value / 12,
+            target.direction,
+        ),
     )
     target_month = dt.date(target.target_period_end.year, target.target_period_end.month, 1)
     data_end = month_range("force")[1]
@@ -128,7 +128,7 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
             )
         elif target_month > data_end:
             verdicts["chance"] = ("No forecast: the data do not reach far enough.", None)
-    return actual, forecast, verdicts, "Incidents in 12 months", INCIDENT_SOURCE
+    return actual, forecast, verdicts, icons, "Incidents in 12 months", INCIDENT_SOURCE
 
 
 def confidence_status(target: TargetRecord, area, end: dt.date):
@@ -147,18 +147,21 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
             f"{month_label(when)} against {line:.1f}% on the trajectory",
             on,
         )
-        result = xmr(list(q8a["pct"]), "higher_is_better")
-        verdict = assurance(result.segments[-1], target.target_value, target.direction)
-        verdicts["spc"] = (
-            f"SPC assurance: {verdict}, provisional: only {len(q8a)} survey results",
-            ASSURANCE_TONE.get(verdict),
-        )
+    result = xmr(list(q8a["pct"]), "higher_is_better")
+    icons = (
+        variation_icon(result),
+        assurance_icon(
+            result.segments[-1] if result.segments else None,
+            target.target_value,
+            target.direction,
+        ),
+    )
     verdicts["chance"] = (
         "Chance of meeting: cannot be estimated without the survey's sample "
         "sizes (none are published)",
         None,
     )
-    return actual, None, verdicts, "% agree", CONFIDENCE
+    return actual, None, verdicts, icons, "% agree", CONFIDENCE
 
 
 # Which source each target measure is drawn from, for its chart's "Data to" date.
@@ -198,7 +201,7 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
             ],
             className="chart-block",
         )
-    actual, forecast, verdicts, y_title, source = handler(target, area, end)
+    actual, forecast, verdicts, icons, y_title, source = handler(target, area, end)
     title = target.description.split(":")[0]
     fig = figures.target_chart(
         actual,
@@ -212,7 +215,13 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
         forecast,
     )
     status = html.Div(
-        [status_pill(text, good) for text, good in verdicts.values()],
+        [
+            html.Div(
+                [variation_badge(icons[0]), assurance_badge(icons[1])],
+                className="verdicts",
+            ),
+            *[status_pill(text, good) for text, good in verdicts.values()],
+        ],
         className="kpi-badges",
         **{"data-testid": f"target-status-{index}"},
     )

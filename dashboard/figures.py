@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.stats import XmrResult
+from dashboard.analysis.spc import SpcResult
 from dashboard.theme import OKABE_ITO
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, _, BLACK = OKABE_ITO
@@ -205,7 +205,7 @@ def category_share(
 
 def spc_chart(
     months: Sequence[dt.date],
-    result: XmrResult,
+    result: SpcResult,
     title: str,
     subtitle: str,
     source: str,
@@ -214,50 +214,52 @@ def spc_chart(
     target: float | None = None,
     percent: bool = False,
 ) -> go.Figure:
-    """XmR chart: values, centre and limits per segment; signals marked by colour and shape."""
+    """An SPC chart: values, centre and limits per point (seasonal and p′ limits move from
+    month to month; none where there is not enough data), each month marked by its one verdict."""
     fig = go.Figure()
     months = list(months)
+    scale = 100.0 if percent else 1.0
     fmt = ".1f" if percent else ",.0f"
-    for k, seg in enumerate(result.segments):
-        xs = months[seg.start : seg.stop]
-        show = k == 0
-        fig.add_scatter(
-            x=xs,
-            y=[seg.mean] * len(xs),
-            name="Mean",
-            mode="lines",
-            legendgroup="mean",
-            showlegend=show,
-            line={"color": BLACK, "width": 1.5},
-            hovertemplate=f"mean %{{y:{fmt}}}",
-        )
-        for y, name in ((seg.upper, "Upper limit"), (seg.lower, "Lower limit")):
-            fig.add_scatter(
-                x=xs,
-                y=[y] * len(xs),
-                name="Process limits",
-                mode="lines",
-                legendgroup="limits",
-                showlegend=show and name == "Upper limit",
-                line={"color": GREY, "dash": "dash", "width": 1.5},
-                hovertemplate=f"{name.lower()} %{{y:{fmt}}}",
-            )
-        if k > 0:
-            fig.add_vline(x=months[seg.start], line={"color": BLACK, "width": 1})
-    colour, symbol, labels = [], [], []
-    for i in range(len(months)):
-        meanings = {s.meaning for s in result.signals_at(i)}
-        if "concern" in meanings:
-            colour.append(CONCERN), symbol.append("diamond"), labels.append("concern")
-        elif "improvement" in meanings:
-            colour.append(IMPROVEMENT), symbol.append("square"), labels.append("improvement")
-        elif "neither" in meanings:
-            colour.append(PINK), symbol.append("triangle-up"), labels.append("special cause")
-        else:
-            colour.append(GREY), symbol.append("circle"), labels.append("common cause")
+
+    def line(attr: str):
+        return [getattr(lim, attr) * scale if lim is not None else None for lim in result.limits]
+
     fig.add_scatter(
         x=months,
-        y=list(result.values),
+        y=line("centre"),
+        name="Centre",
+        mode="lines",
+        line={"color": BLACK, "width": 1.5, "shape": "hvh"},
+        hovertemplate=f"centre %{{y:{fmt}}}",
+        connectgaps=False,
+    )
+    for attr, name in (("upper", "Upper limit"), ("lower", "Lower limit")):
+        fig.add_scatter(
+            x=months,
+            y=line(attr),
+            name="Process limits",
+            mode="lines",
+            legendgroup="limits",
+            showlegend=attr == "upper",
+            line={"color": GREY, "dash": "dash", "width": 1.5, "shape": "hvh"},
+            hovertemplate=f"{name.lower()} %{{y:{fmt}}}",
+            connectgaps=False,
+        )
+    for seg in result.segments[1:]:
+        fig.add_vline(x=months[seg.start], line={"color": BLACK, "width": 1})
+    styles = {
+        "special cause concern": (CONCERN, "diamond", "concern"),
+        "special cause improvement": (IMPROVEMENT, "square", "improvement"),
+        "special cause neither": (PINK, "triangle-up", "special cause"),
+        "no limits": (GREY, "circle-open", "no limits"),
+    }
+    colour, symbol, labels = [], [], []
+    for verdict in result.verdicts:
+        c, sym, label = styles.get(verdict.category, (GREY, "circle", "common cause"))
+        colour.append(c), symbol.append(sym), labels.append(label)
+    fig.add_scatter(
+        x=months,
+        y=[v * scale for v in result.values],
         name=value_label,
         mode="lines+markers",
         line={"color": "#9a9a9a", "width": 1.5},
@@ -265,7 +267,7 @@ def spc_chart(
         text=labels,
         hovertemplate=f"%{{y:{fmt}}} (%{{text}})",
     )
-    neutral = any(s.meaning == "neither" for s in result.signals)
+    neutral = result.polarity == "neutral"
     legend = (
         [("Special cause (no better direction)", PINK, "triangle-up")]
         if neutral
@@ -274,13 +276,13 @@ def spc_chart(
             ("Special cause: concern", CONCERN, "diamond"),
         ]
     )
-    for meaning, c, s in legend:
+    for meaning, c, sym in legend:
         fig.add_scatter(
             x=[None],
             y=[None],
             mode="markers",
             name=meaning,
-            marker={"color": c, "symbol": s, "size": 9},
+            marker={"color": c, "symbol": sym, "size": 9},
         )
     if target is not None:
         fig.add_hline(

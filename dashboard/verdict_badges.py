@@ -6,52 +6,58 @@ from __future__ import annotations
 import dash
 from dash import html
 
-# (icon file, words): the words are on screen beside the icon, not only in its alt text.
-VARIATION = {
-    ("common_cause", ""): ("variation-common.svg", "Common cause variation: no special cause"),
-    ("improvement", "high"): ("variation-improvement-high.svg", "Special cause improvement"),
-    ("improvement", "low"): ("variation-improvement-low.svg", "Special cause improvement"),
-    ("concern", "high"): ("variation-concern-high.svg", "Special cause concern"),
-    ("concern", "low"): ("variation-concern-low.svg", "Special cause concern"),
-    ("neither", "high"): ("variation-neither.svg", "Special cause (neither good nor bad)"),
-    ("neither", "low"): ("variation-neither.svg", "Special cause (neither good nor bad)"),
+from dashboard.analysis.spc import AssuranceIcon, VariationIcon
+
+# The icon file for each Making Data Count code; the words shown beside it are the engine's.
+VARIATION_FILES = {
+    "common_cause": "variation-common.svg",
+    "improvement_high": "variation-improvement-high.svg",
+    "improvement_low": "variation-improvement-low.svg",
+    "concern_high": "variation-concern-high.svg",
+    "concern_low": "variation-concern-low.svg",
+    "neither_high": "variation-neither.svg",
+    "neither_low": "variation-neither.svg",
 }
-ASSURANCE = {
-    "pass": ("assurance-pass.svg", "Consistently passing the target"),
-    "fail": ("assurance-fail.svg", "Consistently failing the target"),
-    "hit_and_miss": ("assurance-hit-and-miss.svg", "Hit and miss: the target is within the limits"),
+ASSURANCE_FILES = {
+    "consistently_pass": "assurance-pass.svg",
+    "consistently_fail": "assurance-fail.svg",
+    "hit_and_miss": "assurance-hit-and-miss.svg",
 }
-TONE = {"improvement": "good", "pass": "good", "concern": "bad", "fail": "bad"}
 
 
-def _badge(icon: str, words: str, detail: str, tone: str, testid: str) -> html.Span:
+def _tone(code: str) -> str:
+    if code.startswith("improvement") or code == "consistently_pass":
+        return "good"
+    if code.startswith("concern") or code == "consistently_fail":
+        return "bad"
+    return "neutral"
+
+
+def _badge(file: str | None, label: str, text: str, code: str, testid: str) -> html.Span:
+    """An icon (decorative: the label beside it says the same, so colour and shape are never
+    the only cue) and the label, with the full sentence as the tooltip."""
+    icon = (
+        html.Img(src=dash.get_asset_url(f"icons/{file}"), alt="", className="verdict-icon")
+        if file
+        else None
+    )
     return html.Span(
-        [
-            html.Img(src=dash.get_asset_url(f"icons/{icon}"), alt="", className="verdict-icon"),
-            html.Span(words, className="verdict-words"),
-            html.Span(f" ({detail})", className="verdict-detail") if detail else None,
-        ],
-        className=f"verdict verdict-{tone}",
-        **{"data-testid": testid},
+        [icon, html.Span(label, className="verdict-words")],
+        className=f"verdict verdict-{_tone(code)}",
+        title=text,
+        **{"data-testid": testid, "data-code": code},
     )
 
 
-def variation_badge(kind: str, direction: str = "", detail: str = "") -> html.Span:
-    """The latest point's variation: common cause, or special cause improvement / concern."""
-    icon, words = VARIATION[(kind, direction if kind != "common_cause" else "")]
-    return _badge(icon, words, detail, TONE.get(kind, "neutral"), "variation-icon")
+def variation_badge(icon: VariationIcon) -> html.Span:
+    """The latest month's variation: common cause, or special cause improvement / concern."""
+    return _badge(VARIATION_FILES.get(icon.code), icon.label, icon.text, icon.code, "variation")
 
 
-def assurance_badge(kind: str | None, detail: str = "") -> html.Span:
-    """Will the process meet the target? None when the data cannot say (with the reason)."""
-    if kind is None:
-        return html.Span(
-            ["No assurance", html.Span(f" ({detail})", className="verdict-detail")],
-            className="verdict verdict-neutral",
-            **{"data-testid": "assurance-icon"},
-        )
-    icon, words = ASSURANCE[kind]
-    return _badge(icon, words, detail, TONE.get(kind, "neutral"), "assurance-icon")
+def assurance_badge(icon: AssuranceIcon) -> html.Span:
+    """Will the process meet its target: pass, fail, hit and miss, or none (with why)."""
+    label = f"SPC assurance: {icon.label[0].lower()}{icon.label[1:]}"
+    return _badge(ASSURANCE_FILES.get(icon.code), label, icon.text, icon.code, "assurance")
 
 
 def change_text(text: str, change: float | None, polarity: str) -> html.Span:

@@ -68,7 +68,7 @@ def test_pg003_incidents_category_and_spc_filters(client):
     assert "Baseline: to March 2017" in text
     assert "category=personal" in url and "break=none" in url and "base=2017-03" in url
     spc = figs["inc-spc-graph"]
-    assert spc["layout"]["title"]["text"].startswith("SPC (XmR) chart")
+    assert spc["layout"]["title"]["text"].startswith("SPC (XmR on seasonally adjusted values)")
 
 
 def test_pg004_attendance_reproduces_pct_attended(client):

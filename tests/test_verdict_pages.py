@@ -147,11 +147,12 @@ def test_vp009_forecast_shows_only_informative_years_and_explains_the_forces(cli
     forecast = text[text.index("Forecast, including and excluding Covid breaches") :]
     table = forecast.split("Force's published forecast")[-1]
     assert "including Covid breaches March 2022" in table
-    assert "including Covid breaches March 2023" not in table  # its interval says nothing
-    assert (
-        "Including Covid breaches: beyond 12 months the 95% interval of a 12-month total is "
-        "wider than the forecast itself" in forecast
-    )
+    # Every year shown has an interval narrower than the forecast itself.
+    for central, low, high in re.findall(
+        r"March 20\d\d ([\d,]+) [\d,]+ to [\d,]+ ([\d,]+) to ([\d,]+)", table
+    ):
+        value, lo, hi = (int(x.replace(",", "")) for x in (central, low, high))
+        assert (hi - lo) <= value, (central, low, high)
     assert "The force's own published forecast differs from this one" in forecast
     assert "65,603" in forecast
 
@@ -170,3 +171,22 @@ def test_vp009c_target_chance_says_what_it_leaves_out(client):
     chance = text.split("Chance of meeting the target: ")[1]
     assert not chance.startswith(("100%", "0%"))
     assert "uncertainty in the model's own parameters is left out" in chance
+
+
+def test_vp009d_a_year_whose_interval_says_nothing_is_cut():
+    """The old 2023 interval (16,411–90,621 around 52,934) is wider than the forecast."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from dashboard.forecast import Forecast
+
+    rng = np.random.default_rng(1)
+    months = [dt.date(2021 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(24)]
+    narrow = rng.normal(4_400, 300, size=(12, 2000))
+    wide = rng.normal(4_400, 6_000, size=(12, 2000))  # 95% of the total: about ±41,000
+    paths = np.vstack([narrow, wide])
+    frame = pd.DataFrame({"month": months, "mean": paths.mean(axis=1)})
+    cut = Forecast(frame, paths, "test").informative()
+    assert len(cut.frame) == 12 and cut.paths.shape == (12, 2000)
