@@ -421,6 +421,41 @@ def test_lim012_api_json_problems_are_rejected_not_raised(geo_engine, tmp_path, 
     assert str(caught.value.problems[0]).startswith(expected)
 
 
+@pytest.mark.parametrize(
+    ("template", "header", "row"),
+    [
+        ("events", "date,title", "2021-01-01,Launch"),
+        (
+            "targets",
+            "measure,area_type,area,direction,baseline_period_start,baseline_period_end,"
+            "baseline_value,target_period_end,target_value",
+            "asb_incidents,district,Colchester,decrease,2019-04-01,2020-03-31,100,2022-03-31,90",
+        ),
+        (
+            "surveys",
+            "survey,question,area_type,area,period_start,period_end,pct",
+            "S,Q,district,Colchester,2020-04-01,2021-03-31,50",
+        ),
+        (
+            "msg",
+            "force,measure,period_start,period_end,value,population",
+            "Kent Police,asb_incidents,2020-04-01,2021-03-31,100,1000",
+        ),
+    ],
+)
+def test_lim013_a_repeated_key_names_both_lines(geo_engine, tmp_path, template, header, row):
+    """Two rows for one key would overwrite each other (or break the unique key): rejected."""
+    path = tmp_path / f"{template}.csv"
+    path.write_text(f"{header}\n{row}\n{row}\n", encoding="utf-8")
+    before = table_counts(geo_engine)
+    with pytest.raises(LoadRejected) as caught:
+        load_template(geo_engine, template, path)
+    assert str(caught.value) == (
+        f"Rejected, the database was not changed: {template}.csv, line 3: repeats line 2"
+    )
+    assert table_counts(geo_engine) == before
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend_url(request, tmp_path) -> str:
     """A new database on each back end: a SQLite file, and a scratch PostgreSQL database."""
