@@ -105,7 +105,7 @@ def load() -> None:
 
 
 @load.command("police-uk")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def load_police_uk(paths) -> None:
     """police.uk street-level CSV files (YYYY-MM-<force>-street.csv, .csv.gz accepted)."""
     from dashboard.loaders.police_uk import load_street_files
@@ -114,7 +114,7 @@ def load_police_uk(paths) -> None:
 
 
 @load.command("police-uk-api")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def load_police_uk_api(path) -> None:
     """A police.uk API-format file (CSV or JSON; points, no LSOA)."""
     from dashboard.loaders.police_uk import load_api_file
@@ -123,7 +123,7 @@ def load_police_uk_api(path) -> None:
 
 
 @load.command("published")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path))
 def load_published_cmd(directory) -> None:
     """The report's published tables (a folder of *_asb_annual.csv etc.)."""
     from dashboard.loaders.published import load_published
@@ -132,8 +132,8 @@ def load_published_cmd(directory) -> None:
 
 
 @load.command("geography")
-@click.argument("districts", type=click.Path(exists=True, path_type=Path))
-@click.argument("lsoas", type=click.Path(exists=True, path_type=Path))
+@click.argument("districts", type=click.Path(path_type=Path))
+@click.argument("lsoas", type=click.Path(path_type=Path))
 @click.option("--force", "force_name", required=True, help='Force name, e.g. "Essex Police".')
 def load_geography_cmd(districts, lsoas, force_name) -> None:
     """DISTRICTS: local_authority,policing_district,local_policing_area. LSOAS: the lookup."""
@@ -143,7 +143,7 @@ def load_geography_cmd(districts, lsoas, force_name) -> None:
 
 
 @load.command("population")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def load_population_cmd(path) -> None:
     """Population template: area_code,year,persons,source."""
     from dashboard.loaders.geography import load_population
@@ -152,7 +152,7 @@ def load_population_cmd(path) -> None:
 
 
 @load.command("force-lsoas")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def load_force_lsoas_cmd(path) -> None:
     """Other forces' LSOAs (force,lsoa_code,lsoa_name[,latitude,longitude,population])."""
     from dashboard.loaders.geography import load_force_lsoas
@@ -165,7 +165,7 @@ def _template_command(name: str):
 
     spec = TEMPLATES[name]
 
-    @click.argument("path", type=click.Path(exists=True, path_type=Path))
+    @click.argument("path", type=click.Path(path_type=Path))
     def command(path) -> None:
         _run_load(load_template, name, path)
 

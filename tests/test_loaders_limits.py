@@ -191,6 +191,11 @@ BAD_INPUTS = {
         lambda d: (d / "folder", None),
         "folder: cannot be read (Is a directory)",
     ),
+    "missing": (
+        "events",
+        lambda d: (d / "gone.csv", "missing"),
+        "gone.csv: cannot be read (No such file or directory)",
+    ),
     "not-gzip": (
         "events",
         lambda d: (d / "plain.csv.gz", b"date,title\n2021-01-02,x\n"),
@@ -225,6 +230,11 @@ BAD_INPUTS = {
         "police-uk",
         lambda d: (d / "folder", None),
         "folder: cannot be read (Is a directory)",
+    ),
+    "published-not-a-folder": (
+        "published",
+        lambda d: (d / "table.csv", b"a,b\n1,2\n"),
+        "{d}/table.csv: not a folder",
     ),
 }
 
