@@ -5,14 +5,20 @@ from __future__ import annotations
 import getpass
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
-from dashboard.database import db, upgrade
+from dashboard.database import LockTimeout, db, load_lock, upgrade
 from dashboard.loaders.errors import LoadRejected
 from dashboard.settings import Settings
+
+# How long a load waits for another to finish before giving up (`load --lock-timeout`). A full
+# national police.uk load takes tens of minutes.
+LOAD_LOCK_TIMEOUT = 3600.0
 
 
 def _command_line() -> str:
@@ -38,12 +44,36 @@ def _operator() -> str:
     return f"cli:{getpass.getuser()}"
 
 
+@contextmanager
+def _one_load_at_a_time(engine: Engine, timeout: float) -> Iterator[None]:
+    """Wait for any other load on this database to finish (saying so), or exit 2 after `timeout`."""
+
+    def waiting() -> None:
+        click.echo(
+            f"Another load is running; waiting… (at most {timeout:g} s: see --lock-timeout)",
+            err=True,
+        )
+
+    try:
+        with load_lock(engine, waiting, timeout):
+            yield
+    except LockTimeout:
+        click.echo(
+            f"Another load is still running after {timeout:g} s; gave up, nothing was loaded "
+            "(try again when it has finished)",
+            err=True,
+        )
+        sys.exit(2)
+
+
 def _run_load(fn, *args) -> None:
     from queries.audit import record_event
 
     engine = _engine()
+    timeout = click.get_current_context().find_object(dict)["lock_timeout"]
     try:
-        reports = fn(engine, *args, command=_command_line())
+        with _one_load_at_a_time(engine, timeout):
+            reports = fn(engine, *args, command=_command_line())
     except LoadRejected as exc:
         record_event(_operator(), "data-load-rejected", _command_line())
         click.echo(str(exc), err=True)
@@ -88,7 +118,8 @@ def init_db(default_data: bool) -> None:
 
     engine = _engine()
     if default_data and not has_data(engine):
-        _report(build_default_data(engine, _command_line()))
+        with _one_load_at_a_time(engine, LOAD_LOCK_TIMEOUT):
+            _report(build_default_data(engine, _command_line()))
     click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
 
 
@@ -100,8 +131,21 @@ def upgrade_db() -> None:
 
 
 @main.group()
-def load() -> None:
-    """Load data files. Each file is checked whole first; a bad one changes nothing."""
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=LOAD_LOCK_TIMEOUT,
+    show_default=True,
+    envvar="ASB_LOAD_LOCK_TIMEOUT",
+    help="Seconds to wait for another load to finish before giving up (exit 2).",
+)
+@click.pass_context
+def load(ctx: click.Context, lock_timeout: float) -> None:
+    """Load data files. Each file is checked whole first; a bad one changes nothing.
+
+    One load runs at a time on a database; another waits for it.
+    """
+    ctx.ensure_object(dict)["lock_timeout"] = lock_timeout
 
 
 @load.command("police-uk")

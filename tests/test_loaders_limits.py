@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from dashboard.cli import main
-from dashboard.database import make_engine, upgrade
+from dashboard.database import load_lock, make_engine, upgrade
 from dashboard.loaders.errors import LoadRejected
 from dashboard.loaders.templates import load_template
 from dashboard.models import AsbIncidentMonth
@@ -483,4 +483,77 @@ def test_lim014_a_nul_byte_is_rejected_before_the_database_sees_it(backend_url, 
     with pytest.raises(LoadRejected, match=r"events.csv, line 3: contains a NUL byte"):
         load_template(engine, "events", path)
     assert table_counts(engine) == before
+    engine.dispose()
+
+
+WAITING = "Another load is running; waiting… (at most {:g} s: see --lock-timeout)"
+
+
+def test_lim015_a_load_gives_up_after_the_lock_timeout(backend_url, tmp_path):
+    engine = make_engine(backend_url)
+    upgrade(engine)
+    path = tmp_path / "events.csv"
+    path.write_text("date,title\n2021-01-01,Launch\n", encoding="utf-8")
+    before = _unchanged_counts(engine)
+    with load_lock(engine):  # another load, as far as the CLI can tell
+        result = CliRunner().invoke(
+            main,
+            ["load", "--lock-timeout", "0", "events", str(path)],
+            env={"DATABASE_URL": backend_url, "ASB_INSTANCE_DIR": str(tmp_path)},
+        )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        WAITING.format(0),
+        "Another load is still running after 0 s; gave up, nothing was loaded (try again when "
+        "it has finished)",
+    ]
+    assert _unchanged_counts(engine) == before
+    engine.dispose()
+
+
+def _first_stderr_line(proc: subprocess.Popen) -> str:
+    """The child's first line on stderr (the thread only guards against a hang)."""
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(proc.stderr.readline()))
+    reader.start()
+    reader.join(HANG_GUARD_SECONDS)
+    if reader.is_alive():
+        proc.kill()
+        reader.join()
+    return line[0] if line else ""
+
+
+def test_lim016_concurrent_loads_of_the_same_new_months_run_one_after_the_other(
+    backend_url, tmp_path
+):
+    """Two `load incidents` of overlapping months not yet held: without the lock both find no
+    month to delete, both insert, and one fails on the unique key."""
+    engine = geography_database(backend_url)
+    files = []
+    for name, months in (("a.csv", ("2031-01", "2031-02")), ("b.csv", ("2031-02", "2031-03"))):
+        rows = "".join(f"{m},district,Colchester,nuisance,false,10,4\n" for m in months)
+        (tmp_path / name).write_text(INCIDENTS_HEADER + rows, encoding="utf-8")
+        files.append(tmp_path / name)
+    env = {**_env(backend_url, tmp_path), "PYTHONIOENCODING": "utf-8"}
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "encoding": "utf-8"}
+    with load_lock(engine):  # both start while a load runs, so both must wait for the lock
+        procs = [_cli(["load", "incidents", str(f)], env, **pipes) for f in files]
+        waiting = [_first_stderr_line(p) for p in procs]
+    outcomes = [p.communicate(timeout=HANG_GUARD_SECONDS) for p in procs]
+    assert waiting == [WAITING.format(3600) + "\n"] * 2
+    for proc, (out, err) in zip(procs, outcomes, strict=True):
+        assert (proc.returncode, err) == (0, ""), err  # no UniqueViolation, no traceback
+        assert "2 of 2 rows loaded (template-incidents)" in out
+    with engine.connect() as conn:
+        by_month = conn.execute(
+            select(AsbIncidentMonth.month, func.sum(AsbIncidentMonth.incidents))
+            .where(AsbIncidentMonth.dataset == "force")
+            .group_by(AsbIncidentMonth.month)
+            .order_by(AsbIncidentMonth.month)
+        ).all()
+    assert [(f"{m:%Y-%m}", n) for m, n in by_month] == [
+        ("2031-01", 10),
+        ("2031-02", 10),  # replaced by the second load, not doubled
+        ("2031-03", 10),
+    ]
     engine.dispose()
