@@ -5,14 +5,20 @@ from __future__ import annotations
 import getpass
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
-from dashboard.database import db, upgrade
+from dashboard.database import LockTimeout, db, load_lock, upgrade
 from dashboard.loaders.errors import LoadRejected
 from dashboard.settings import Settings
+
+# How long a load waits for another to finish before giving up (`load --lock-timeout`). A full
+# national police.uk load takes tens of minutes.
+LOAD_LOCK_TIMEOUT = 3600.0
 
 
 def _command_line() -> str:
@@ -38,12 +44,36 @@ def _operator() -> str:
     return f"cli:{getpass.getuser()}"
 
 
+@contextmanager
+def _one_load_at_a_time(engine: Engine, timeout: float) -> Iterator[None]:
+    """Wait for any other load on this database to finish (saying so), or exit 2 after `timeout`."""
+
+    def waiting() -> None:
+        click.echo(
+            f"Another load is running; waiting… (at most {timeout:g} s: see --lock-timeout)",
+            err=True,
+        )
+
+    try:
+        with load_lock(engine, waiting, timeout):
+            yield
+    except LockTimeout:
+        click.echo(
+            f"Another load is still running after {timeout:g} s; gave up, nothing was loaded "
+            "(try again when it has finished)",
+            err=True,
+        )
+        sys.exit(2)
+
+
 def _run_load(fn, *args) -> None:
     from queries.audit import record_event
 
     engine = _engine()
+    timeout = click.get_current_context().find_object(dict)["lock_timeout"]
     try:
-        reports = fn(engine, *args, command=_command_line())
+        with _one_load_at_a_time(engine, timeout):
+            reports = fn(engine, *args, command=_command_line())
     except LoadRejected as exc:
         record_event(_operator(), "data-load-rejected", _command_line())
         click.echo(str(exc), err=True)
@@ -88,7 +118,8 @@ def init_db(default_data: bool) -> None:
 
     engine = _engine()
     if default_data and not has_data(engine):
-        _report(build_default_data(engine, _command_line()))
+        with _one_load_at_a_time(engine, LOAD_LOCK_TIMEOUT):
+            _report(build_default_data(engine, _command_line()))
     click.echo(f"Database ready: {engine.url.render_as_string(hide_password=True)}")
 
 
@@ -113,12 +144,25 @@ def upgrade_db() -> None:
 
 
 @main.group()
-def load() -> None:
-    """Load data files. Each file is checked whole first; a bad one changes nothing."""
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=LOAD_LOCK_TIMEOUT,
+    show_default=True,
+    envvar="ASB_LOAD_LOCK_TIMEOUT",
+    help="Seconds to wait for another load to finish before giving up (exit 2).",
+)
+@click.pass_context
+def load(ctx: click.Context, lock_timeout: float) -> None:
+    """Load data files. Each file is checked whole first; a bad one changes nothing.
+
+    One load runs at a time on a database; another waits for it.
+    """
+    ctx.ensure_object(dict)["lock_timeout"] = lock_timeout
 
 
 @load.command("police-uk")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def load_police_uk(paths) -> None:
     """police.uk street-level CSV files (YYYY-MM-<force>-street.csv, .csv.gz accepted)."""
     from dashboard.loaders.police_uk import load_street_files
@@ -127,7 +171,7 @@ def load_police_uk(paths) -> None:
 
 
 @load.command("police-uk-api")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def load_police_uk_api(path) -> None:
     """A police.uk API-format file (CSV or JSON; points, no LSOA)."""
     from dashboard.loaders.police_uk import load_api_file
@@ -136,7 +180,7 @@ def load_police_uk_api(path) -> None:
 
 
 @load.command("published")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path))
 def load_published_cmd(directory) -> None:
     """The report's published tables (a folder of *_asb_annual.csv etc.)."""
     from dashboard.loaders.published import load_published
@@ -145,8 +189,8 @@ def load_published_cmd(directory) -> None:
 
 
 @load.command("geography")
-@click.argument("districts", type=click.Path(exists=True, path_type=Path))
-@click.argument("lsoas", type=click.Path(exists=True, path_type=Path))
+@click.argument("districts", type=click.Path(path_type=Path))
+@click.argument("lsoas", type=click.Path(path_type=Path))
 @click.option("--force", "force_name", required=True, help='Force name, e.g. "Essex Police".')
 def load_geography_cmd(districts, lsoas, force_name) -> None:
     """DISTRICTS: local_authority,policing_district,local_policing_area. LSOAS: the lookup."""
@@ -156,7 +200,7 @@ def load_geography_cmd(districts, lsoas, force_name) -> None:
 
 
 @load.command("population")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def load_population_cmd(path) -> None:
     """Population template: area_code,year,persons,source."""
     from dashboard.loaders.geography import load_population
@@ -165,7 +209,7 @@ def load_population_cmd(path) -> None:
 
 
 @load.command("force-lsoas")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def load_force_lsoas_cmd(path) -> None:
     """Other forces' LSOAs (force,lsoa_code,lsoa_name[,latitude,longitude,population])."""
     from dashboard.loaders.geography import load_force_lsoas
@@ -178,7 +222,7 @@ def _template_command(name: str):
 
     spec = TEMPLATES[name]
 
-    @click.argument("path", type=click.Path(exists=True, path_type=Path))
+    @click.argument("path", type=click.Path(path_type=Path))
     def command(path) -> None:
         _run_load(load_template, name, path)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from dashboard.outage import outage_log
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_SECONDS = 5
 SCHEMA_LOCK_KEY = 0x41534202  # "ASB" + 2: any constant unique to this app's advisory locks
+LOAD_LOCK_KEY = 0x41534203  # its own key: a load never waits for the schema lock, nor it for one
+LOCK_POLL_SECONDS = 0.2  # how often a lock with a time limit is tried again
 
 
 def make_engine(url: str) -> Engine:
@@ -93,6 +96,84 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+class LockTimeout(Exception):
+    """The lock was still held by another process when the caller's time limit ran out."""
+
+
+def _acquire(
+    try_lock: Callable[[], bool],
+    lock: Callable[[], object],
+    waiting: Callable[[], None] | None,
+    timeout: float | None,
+) -> None:
+    """Take a lock at once if it is free; else call `waiting` and wait, at most `timeout` s."""
+    if try_lock():
+        return
+    if waiting is not None:
+        waiting()
+    if timeout is None:
+        lock()
+        return
+    deadline = time.monotonic() + timeout
+    while not try_lock():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise LockTimeout(f"still held after {timeout:g} s")
+        time.sleep(min(LOCK_POLL_SECONDS, left))
+
+
+@contextmanager
+def _exclusive(
+    engine: Engine,
+    key: int,
+    suffix: str,
+    waiting: Callable[[], None] | None = None,
+    timeout: float | None = None,
+) -> Iterator[None]:
+    """Hold a lock that other processes on the same database wait for (see schema_lock).
+
+    PostgreSQL: session advisory lock `key`. SQLite: an exclusive flock on the database's file
+    name + `suffix`. In-memory SQLite has one process: nothing to lock.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+
+            def call(function: str) -> object:
+                return conn.execute(text(f"SELECT {function}(:key)"), {"key": key}).scalar()
+
+            _acquire(
+                lambda: call("pg_try_advisory_lock"),
+                lambda: call("pg_advisory_lock"),
+                waiting,
+                timeout,
+            )
+            conn.commit()  # the lock is the session's: not left idle in a transaction meanwhile
+            try:
+                yield
+            finally:
+                call("pg_advisory_unlock")
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}{suffix}", "a+b") as handle:
+
+        def try_lock() -> bool:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        _acquire(try_lock, lambda: fcntl.flock(handle, fcntl.LOCK_EX), waiting, timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @contextmanager
 def schema_lock(engine: Engine) -> Iterator[None]:
     """Hold a lock that other processes on the same database wait for.
@@ -102,25 +183,23 @@ def schema_lock(engine: Engine) -> Iterator[None]:
     others' and they fail to boot. SQLite: an exclusive flock on a file beside the database.
     PostgreSQL: a session advisory lock. In-memory SQLite has one process: nothing to lock.
     """
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
-                conn.commit()
-        return
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    with _exclusive(engine, SCHEMA_LOCK_KEY, ".lock"):
         yield
-        return
-    with open(f"{database}.lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def load_lock(
+    engine: Engine, waiting: Callable[[], None] | None = None, timeout: float | None = None
+) -> Iterator[None]:
+    """One data load at a time on a database, so two never replace the same months at once.
+
+    Two loads of overlapping new months would both find nothing to delete and both insert: the
+    second fails on the unique key. `waiting` is called if another load holds the lock;
+    LockTimeout is raised if it still does after `timeout` seconds (None: wait as long as it
+    takes). Same mechanism as schema_lock, with its own key and file.
+    """
+    with _exclusive(engine, LOAD_LOCK_KEY, ".load.lock", waiting, timeout):
+        yield
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

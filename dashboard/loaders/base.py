@@ -14,6 +14,8 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select
 from dashboard.loaders.reading import file_sha256
 from dashboard.models import Area, DataLoad
 
+INSERT_CHUNK = 10_000  # rows per INSERT: the driver's copy of the parameters stays small
+
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -103,7 +105,8 @@ def replace_rows(conn: Connection, model, keys: tuple[str, ...], rows: list[dict
                 )
             )
         )
-    conn.execute(insert(model), rows)
+    for start in range(0, len(rows), INSERT_CHUNK):
+        conn.execute(insert(model), rows[start : start + INSERT_CHUNK])
 
 
 @contextmanager

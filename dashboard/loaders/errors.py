@@ -24,14 +24,21 @@ class Problem:
 
 
 class LoadRejected(Exception):
-    """A file failed validation; nothing was written."""
+    """A file failed validation; nothing was written.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    `more`: problems found but not kept (a bad file of millions of rows must not hold them all).
+    """
+
+    def __init__(self, problems: list[Problem], more: int = 0) -> None:
         self.problems = problems
+        self.more = more
+        total = len(problems) + more
+        if total == 1:  # one problem, one line: what a shell user reads at a glance
+            super().__init__(f"Rejected, the database was not changed: {problems[0]}")
+            return
         shown = "\n".join(f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        tail = f"\n  ... and {more} more problem(s)" if more > 0 else ""
+        hidden = total - min(len(problems), MAX_PROBLEMS_SHOWN)
+        tail = f"\n  ... and {hidden:,} more problem(s)" if hidden > 0 else ""
         super().__init__(
-            f"Rejected: {len(problems)} problem(s) found; the database was not changed.\n"
-            f"{shown}{tail}"
+            f"Rejected: {total:,} problem(s) found; the database was not changed.\n{shown}{tail}"
         )

@@ -30,8 +30,15 @@ from dashboard.loaders.base import (
     record_load,
 )
 from dashboard.loaders.errors import LoadRejected, Problem
-from dashboard.loaders.reading import CsvFile, ProblemList, file_sha256, parse_month
-from dashboard.loaders.street_fast import street_counts
+from dashboard.loaders.reading import (
+    READ_ERRORS,
+    CsvFile,
+    ProblemList,
+    file_sha256,
+    parse_month,
+    unreadable,
+)
+from dashboard.loaders.street_fast import MAX_COUNT_KEYS, street_counts
 from dashboard.loaders.write_behind import WriteBehind
 from dashboard.models import Area, AreaClosure, AsbIncidentMonth
 
@@ -41,6 +48,12 @@ STREET_COLUMNS = ["month", "falls_within", "lsoa_code", "lsoa_name", "crime_type
 API_COLUMNS = ["category", "date", "lat", "long"]
 # A point further than this from every LSOA centroid in the force is treated as outside it.
 MAX_NEAREST_KM = 3.0
+# The API returns at most 10,000 crimes (a few MB) a call; a JSON file is read whole.
+MAX_JSON_BYTES = 32 << 20
+# Local authorities named one by one among the rows outside the force; the rest are summed.
+MAX_OUTSIDE_NAMES = 1_000
+OTHER_AREAS = "other areas"
+MONTH_TEXTS_CACHED = 10_000
 
 
 def _force_lsoas(conn) -> dict[str, int]:
@@ -78,10 +91,13 @@ def _month_parser(problems: ProblemList, file: str):
     def parse(line: int, column: str, value: str) -> dt.date | None:
         if value not in cache:
             try:
-                cache[value] = parse_month(value)
+                month = parse_month(value)
             except ValueError as exc:
                 problems.append(Problem(file, line, column, str(exc)))
                 return None
+            if len(cache) >= MONTH_TEXTS_CACHED:  # " 2018-03", "2018-03 "...: no end of them
+                return month
+            cache[value] = month
         return cache[value]
 
     return parse
@@ -104,6 +120,9 @@ def _held_force_months(conn) -> set[tuple]:
 MONTH_COLUMNS = ("dataset", "month", "area_id", "category", "covid_breach", "incidents")
 MONTH_COLUMNS += ("attended", "source", "load_id")
 BATCH_FILES = 16  # files a street load writes at once: fewer round trips, memory still small
+# ... or fewer, once their counts reach this: a few batches wait to be written (WriteBehind), so
+# this and MAX_COUNT_KEYS (per file) bound the memory they take, whatever the files hold.
+BATCH_KEYS = 50_000
 
 
 def _clear_months(conn, counts: dict, forces: set[int], held: set[tuple] | None = None) -> None:
@@ -137,13 +156,37 @@ def _replace_months(conn, counts: dict, forces: set[int], source: str, load_id: 
 
 
 def _outside_note(outside: Counter) -> str:
-    listed = ", ".join(f"{la} {n:,}" for la, n in outside.most_common())
+    named = outside.most_common(20)
+    listed = ", ".join(f"{la} {n:,}" for la, n in named)
+    if len(outside) > len(named):
+        listed += f" and {len(outside) - len(named):,} more"
     return f"{sum(outside.values()):,} ASB rows outside the force area, not loaded ({listed})"
+
+
+def _count_outside(outside: Counter, name: str, n: int = 1) -> None:
+    """Count rows outside the force by local authority, naming at most MAX_OUTSIDE_NAMES."""
+    if name not in outside and len(outside) >= MAX_OUTSIDE_NAMES:
+        name = OTHER_AREAS
+    outside[name] += n
+
+
+def _too_many_counts(name: str, line: int | None) -> LoadRejected:
+    return LoadRejected(
+        [
+            Problem(
+                name,
+                line,
+                None,
+                f"over {MAX_COUNT_KEYS:,} distinct months and LSOAs in one file; police.uk "
+                "publishes a file per force and month: load those",
+            )
+        ]
+    )
 
 
 def _careful_counts(path: Path, lsoas: dict[str, int], problems: ProblemList):
     """Row by row, naming the line of every problem (for files the fast path cannot read)."""
-    csv_file = CsvFile(path, STREET_COLUMNS)
+    csv_file = CsvFile(path, STREET_COLUMNS, held=False, need_rows=False)
     month_of = _month_parser(problems, csv_file.name)
     counts: Counter = Counter()
     outside: Counter = Counter()
@@ -160,8 +203,10 @@ def _careful_counts(path: Path, lsoas: dict[str, int], problems: ProblemList):
         elif code in lsoas:
             if month is not None:
                 counts[(month, lsoas[code])] += 1
+                if len(counts) > MAX_COUNT_KEYS:
+                    raise _too_many_counts(csv_file.name, line)
         else:
-            outside[_local_authority_of(row["lsoa_name"])] += 1
+            _count_outside(outside, _local_authority_of(row["lsoa_name"]))
     return rows_read, asb_rows, counts, outside, no_location
 
 
@@ -187,7 +232,7 @@ def _fast_counts(path: Path, lsoas: dict[str, int]):
     outside: Counter = Counter()
     names = pc.filter(table["lsoa_name"], beyond).to_pylist()
     for name, k in zip(names, pc.filter(n, beyond).to_pylist(), strict=True):
-        outside[_local_authority_of(name)] += k
+        _count_outside(outside, _local_authority_of(name), k)
     inside = pa.table(
         {
             "month": pc.filter(table["month"], known),
@@ -244,7 +289,7 @@ def load_street_files(
                 try:
                     result = _fast_counts(path, lsoas) or _careful_counts(path, lsoas, problems)
                 except LoadRejected as exc:  # a file that cannot be read at all
-                    problems.extend(exc.problems)
+                    problems.absorb(exc)
                     continue
                 rows_read, asb_rows, counts, outside, no_location = result
                 report = _street_report(path, rows_read, asb_rows, counts, outside, no_location)
@@ -265,13 +310,18 @@ def load_street_files(
                 reports.append(report)
                 if not problems:  # once anything is wrong, only check: it will all roll back
                     pending.append((report, path, file_sha256(path), counts, forces))
-                    if len(pending) == BATCH_FILES:
+                    if len(pending) == BATCH_FILES or _keys(pending) >= BATCH_KEYS:
                         writer.submit(write, conn, pending)
                         pending = []
             if pending and not problems:
                 writer.submit(write, conn, pending)
         problems.raise_if_any()  # inside the transaction: raising rolls every write back
     return reports
+
+
+def _keys(pending: list[tuple]) -> int:
+    """Counts waiting in a batch of files (each entry's fourth item)."""
+    return sum(len(entry[3]) for entry in pending)
 
 
 def _street_report(path, rows_read, asb_rows, counts, outside, no_location) -> LoadReport:
@@ -297,17 +347,40 @@ def _street_report(path, rows_read, asb_rows, counts, outside, no_location) -> L
     return report
 
 
+def _json_crimes(path: Path) -> list:
+    """The list of crimes in an API JSON file (at most MAX_JSON_BYTES), or LoadRejected."""
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise LoadRejected(
+                [
+                    Problem(
+                        path.name,
+                        None,
+                        None,
+                        f"over {MAX_JSON_BYTES >> 20} MiB, larger than the API returns; save "
+                        "it as CSV, or in several files",
+                    )
+                ]
+            )
+        data = json.loads(path.read_bytes())
+    except READ_ERRORS as exc:
+        raise unreadable(path.name, None, exc) from None
+    except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, nested too deep
+        raise LoadRejected([Problem(path.name, None, None, f"not valid JSON: {exc}")]) from None
+    if not isinstance(data, list):
+        raise LoadRejected([Problem(path.name, None, None, "expected a JSON list of crimes")])
+    return data
+
+
 def _api_records(path: Path, problems: ProblemList):
     """Yield (line or index, category, month text, lat text, lon text) from CSV or JSON."""
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise LoadRejected([Problem(path.name, None, None, f"not valid JSON: {exc}")]) from None
-        if not isinstance(data, list):
-            raise LoadRejected([Problem(path.name, None, None, "expected a JSON list of crimes")])
-        for i, item in enumerate(data, start=1):
-            location = item.get("location") or {}
+        for i, item in enumerate(_json_crimes(path), start=1):
+            if not isinstance(item, dict):
+                problems.append(Problem(path.name, i, None, "not a crime (a JSON object)"))
+                continue
+            location = item.get("location")
+            location = location if isinstance(location, dict) else {}
             yield (
                 i,
                 str(item.get("category", "")),
@@ -316,9 +389,39 @@ def _api_records(path: Path, problems: ProblemList):
                 str(location.get("longitude", "")),
             )
         return
-    csv_file = CsvFile(path, API_COLUMNS)
+    csv_file = CsvFile(path, API_COLUMNS, held=False, need_rows=False)
     for line, row in csv_file.rows():
         yield line, row["category"], row["date"], row["lat"], row["long"]
+
+
+def _point(line: int, lat_text: str, lon_text: str, problems: ProblemList, name: str):
+    """(lat, lon) in degrees, or None with a problem noted."""
+    try:
+        lat, lon = float(lat_text), float(lon_text)
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return lat, lon
+    except ValueError:
+        pass
+    problems.append(Problem(name, line, "lat/long", f"'{lat_text}, {lon_text}' is not a point"))
+    return None
+
+
+def _nearest_lsoa(centroids):
+    """A function placing a point (degrees) in the id of the nearest LSOA centroid within
+    MAX_NEAREST_KM, or None."""
+    ids = np.array([c[0] for c in centroids])
+    lat0 = np.radians([c[1] for c in centroids])
+    lon0 = np.radians([c[2] for c in centroids])
+
+    def nearest(lat: float, lon: float) -> int | None:
+        # Equirectangular distance is ample at LSOA scale.
+        x = (np.radians(lon) - lon0) * np.cos((np.radians(lat) + lat0) / 2)
+        y = np.radians(lat) - lat0
+        d2 = x * x + y * y
+        i = int(np.argmin(d2))
+        return int(ids[i]) if np.sqrt(d2[i]) * 6371.0 <= MAX_NEAREST_KM else None
+
+    return nearest
 
 
 def load_api_file(engine: Engine, path: Path, command: str = "python") -> LoadReport:
@@ -326,7 +429,8 @@ def load_api_file(engine: Engine, path: Path, command: str = "python") -> LoadRe
 
     Each ASB point is placed in the nearest LSOA centroid of the force, if one lies within
     MAX_NEAREST_KM; otherwise it is counted as outside the force area. The file's months replace
-    any police.uk data already held for those months.
+    any police.uk data already held for those months. Points are counted as they are read, so
+    only the counts are held.
     """
     path = Path(path)
     with engine.connect() as conn:
@@ -340,51 +444,45 @@ def load_api_file(engine: Engine, path: Path, command: str = "python") -> LoadRe
         raise LoadRejected(
             [Problem(path.name, None, None, "the geography has no LSOA centroids to match to")]
         )
-    ids = np.array([c[0] for c in centroids])
-    lat0 = np.radians([c[1] for c in centroids])
-    lon0 = np.radians([c[2] for c in centroids])
-
+    nearest = _nearest_lsoa(centroids)
     problems = ProblemList()
     month_of = _month_parser(problems, path.name)
-    points = []
-    rows_read = 0
+    counts: Counter = Counter()
+    rows_read = asb_points = outside = 0
     for line, category, month_text, lat_text, lon_text in _api_records(path, problems):
         rows_read += 1
         month = month_of(line, "date", month_text)
         if category != ASB_API:
             continue
-        try:
-            lat, lon = float(lat_text), float(lon_text)
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError
-        except ValueError:
-            problems.append(
-                Problem(path.name, line, "lat/long", f"'{lat_text}, {lon_text}' is not a point")
-            )
+        point = _point(line, lat_text, lon_text, problems, path.name)
+        if point is None:
             continue
-        points.append((month, lat, lon))
-    problems.raise_if_any()
-
-    counts: Counter = Counter()
-    outside = 0
-    for month, lat, lon in points:
-        # Equirectangular distance is ample at LSOA scale.
-        x = (np.radians(lon) - lon0) * np.cos((np.radians(lat) + lat0) / 2)
-        y = np.radians(lat) - lat0
-        d2 = x * x + y * y
-        nearest = int(np.argmin(d2))
-        if np.sqrt(d2[nearest]) * 6371.0 <= MAX_NEAREST_KM:
-            counts[(month, int(ids[nearest]))] += 1
-        else:
+        asb_points += 1
+        area_id = nearest(*point)
+        if area_id is None:
             outside += 1
+        elif month is not None:
+            counts[(month, area_id)] += 1
+            if len(counts) > MAX_COUNT_KEYS:
+                raise _too_many_counts(path.name, line)
+    problems.raise_if_any()
+    report = _api_report(path, rows_read, asb_points, counts, outside)
+    with engine.begin() as conn:
+        load_id = record_load(conn, report, path, command)
+        home = AreaIndex(conn).home_force()
+        _replace_months(conn, counts, {home}, "police.uk API (OGL v3.0)", load_id)
+    return report
+
+
+def _api_report(path: Path, rows_read: int, points: int, counts: Counter, outside: int):
     report = LoadReport(
         "police-uk-api",
         path.name,
-        rows_read=len(points),
+        rows_read=points,
         rows_loaded=sum(counts.values()),
         rows_skipped=outside,
         notes=[
-            f"{rows_read:,} records in the file, {len(points):,} of them ASB",
+            f"{rows_read:,} records in the file, {points:,} of them ASB",
             "no LSOA in this format: each point placed in the nearest LSOA centroid "
             f"(within {MAX_NEAREST_KM:g} km)",
             f"{sum(counts.values()):,} ASB points placed in {len({a for _, a in counts}):,} LSOAs",
@@ -394,8 +492,4 @@ def load_api_file(engine: Engine, path: Path, command: str = "python") -> LoadRe
         report.notes.append(
             f"{outside:,} ASB points more than {MAX_NEAREST_KM:g} km from the force"
         )
-    with engine.begin() as conn:
-        load_id = record_load(conn, report, path, command)
-        home = AreaIndex(conn).home_force()
-        _replace_months(conn, counts, {home}, "police.uk API (OGL v3.0)", load_id)
     return report

@@ -75,6 +75,9 @@ def _find(directory: Path, suffix: str) -> Path | None:
 def load_published(engine: Engine, directory: Path, command: str = "python") -> list[LoadReport]:
     """Load every recognised published table in `directory` in one transaction."""
     directory = Path(directory)
+    if not directory.is_dir():
+        reason = "not a folder" if directory.exists() else "no such folder"
+        raise LoadRejected([Problem(str(directory), None, None, reason)])
     with engine.connect() as conn:
         index = AreaIndex(conn)
     try:

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert
 
-from dashboard.loaders.base import AreaIndex, LoadReport, record_load, replace_rows, slug
+from dashboard.loaders.base import (
+    INSERT_CHUNK,
+    AreaIndex,
+    LoadReport,
+    record_load,
+    replace_rows,
+    slug,
+)
 from dashboard.loaders.errors import Problem
 from dashboard.loaders.geography import rebuild_closure
 from dashboard.loaders.reading import (
@@ -111,6 +118,16 @@ def _area(problems: ProblemList, index: AreaIndex, name: str, line: int, row: di
     return problems.check(name, line, "area", index.resolve, kind, row["area"])
 
 
+def _repeat(problems: ProblemList, seen: dict, name: str, line: int, key: tuple) -> None:
+    """Two rows with one key would overwrite each other (or break the table's unique key)."""
+    if None in key:
+        return  # already reported as a bad value
+    if key in seen:
+        problems.append(Problem(name, line, None, f"repeats line {seen[key]}"))
+    else:
+        seen[key] = line
+
+
 def _incident_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
     rows, seen = [], {}
     for line, row in csv_file.rows():
@@ -127,11 +144,7 @@ def _incident_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -
             problems.append(
                 Problem(n, line, "attended", f"{attended} attended exceeds {incidents} incidents")
             )
-        key = (month, area_id, category, covid)
-        if None not in key:
-            if key in seen:
-                problems.append(Problem(n, line, None, f"repeats line {seen[key]}"))
-            seen[key] = line
+        _repeat(problems, seen, n, line, (month, area_id, category, covid))
         rows.append(
             {
                 "dataset": "force",
@@ -154,7 +167,10 @@ def _write_incidents(conn, rows: list[dict], load_id: int) -> None:
             AsbIncidentMonth.dataset == "force", AsbIncidentMonth.month.in_(months)
         )
     )
-    conn.execute(insert(AsbIncidentMonth), [{**r, "load_id": load_id} for r in rows])
+    for row in rows:
+        row["load_id"] = load_id  # in place: a copy of every row would double the memory held
+    for start in range(0, len(rows), INSERT_CHUNK):
+        conn.execute(insert(AsbIncidentMonth), rows[start : start + INSERT_CHUNK])
 
 
 def _period(problems, n, line, row, start_col, end_col):
@@ -166,16 +182,19 @@ def _period(problems, n, line, row, start_col, end_col):
 
 
 def _survey_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows = []
+    rows, seen = [], {}
     for line, row in csv_file.rows():
         n = csv_file.name
         start, end = _period(problems, n, line, row, "period_start", "period_end")
         polarity = row.get("polarity", "").strip() or "higher_is_better"
+        survey, question = row["survey"].strip(), row["question"].strip()
+        area_id = _area(problems, index, n, line, row)
+        _repeat(problems, seen, n, line, (survey, question, area_id, end))
         rows.append(
             {
-                "survey": row["survey"].strip(),
-                "question": row["question"].strip(),
-                "area_id": _area(problems, index, n, line, row),
+                "survey": survey,
+                "question": question,
+                "area_id": area_id,
                 "period_start": start,
                 "period_end": end,
                 "pct": problems.check(n, line, "pct", parse_pct, row["pct"]),
@@ -209,10 +228,12 @@ def write_survey_results(conn, rows: list[dict]) -> None:
 
 
 def _msg_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows = []
+    rows, seen = [], {}
     for line, row in csv_file.rows():
         n = csv_file.name
         start, end = _period(problems, n, line, row, "period_start", "period_end")
+        key = (row["force"].strip().lower(), row["measure"].strip(), end)
+        _repeat(problems, seen, n, line, key)
         population = problems.check(n, line, "population", parse_count, row["population"])
         if population == 0:
             problems.append(Problem(n, line, "population", "must be above zero"))
@@ -255,9 +276,11 @@ def _write_msg(conn, rows: list[dict], _load_id: int) -> None:
 
 
 def _target_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows = []
+    rows, seen = [], {}
     for line, row in csv_file.rows():
         n = csv_file.name
+        area_id = _area(problems, index, n, line, row)
+        _repeat(problems, seen, n, line, (row["measure"].strip(), area_id))
         start, end = _period(problems, n, line, row, "baseline_period_start", "baseline_period_end")
         target_end = problems.check(
             n, line, "target_period_end", parse_date, row["target_period_end"]
@@ -269,7 +292,7 @@ def _target_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> 
         rows.append(
             {
                 "measure": row["measure"].strip(),
-                "area_id": _area(problems, index, n, line, row),
+                "area_id": area_id,
                 "direction": problems.check(
                     n, line, "direction", parse_choice, row["direction"], ("decrease", "increase")
                 ),
@@ -294,14 +317,17 @@ def _write_targets(conn, rows: list[dict], _load_id: int) -> None:
 
 
 def _event_rows(csv_file: CsvFile, _index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows = []
+    rows, seen = [], {}
     for line, row in csv_file.rows():
-        if not row["title"].strip():
+        title = row["title"].strip()
+        if not title:
             problems.append(Problem(csv_file.name, line, "title", "is blank"))
+        date = problems.check(csv_file.name, line, "date", parse_date, row["date"])
+        _repeat(problems, seen, csv_file.name, line, (date, title))
         rows.append(
             {
-                "date": problems.check(csv_file.name, line, "date", parse_date, row["date"]),
-                "title": row["title"].strip(),
+                "date": date,
+                "title": title,
                 "description": row.get("description", "").strip(),
                 "source": row.get("source", "").strip() or csv_file.name,
             }
@@ -334,9 +360,7 @@ def load_template(engine: Engine, template: str, path: Path, command: str = "pyt
     problems = ProblemList()
     with engine.connect() as conn:
         index = AreaIndex(conn)
-    rows = parse_rows(csv_file, index, problems)
-    if not rows and not problems:
-        problems.append(Problem(csv_file.name, 2, None, "the file has a header but no rows"))
+    rows = parse_rows(csv_file, index, problems)  # an empty file is refused as it is read
     problems.raise_if_any()
     report = LoadReport(f"template-{template}", csv_file.name, len(rows), len(rows))
     if template == "incidents":
