@@ -12,6 +12,7 @@ from dash import Dash, Input, Output, html
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import ids
+from dashboard.analysis.spc import SpcResult, laney_p_prime, seasonal_xmr
 from dashboard.auth.current import request_viewer
 from dashboard.auth.viewer import Viewer
 from dashboard.components import data_to_line
@@ -22,7 +23,7 @@ from dashboard.periods import month_label, period_label
 from dashboard.urlstate import Filters
 from queries._cache import data_version
 from queries.areas import AreaRecord, area_by_selector, filter_areas
-from queries.incidents import month_range
+from queries.incidents import month_range, monthly_counts
 from queries.meta import msg_data_to, survey_data_to
 
 INCIDENT_SOURCE = (
@@ -48,6 +49,28 @@ SPC_BREAK = month_of(DEFAULT_BREAK)
 def last_march_year(end: dt.date) -> int:
     """The year of the last 12-months-to-March period that has ended by `end`."""
     return end.year if end.month >= 3 else end.year - 1
+
+
+def incidents_spc(area: AreaRecord, end: dt.date, include_covid: bool) -> SpcResult:
+    """The seasonal XmR of an area's monthly incidents to `end`, rebased at the default break:
+    what every incidents KPI's variation and assurance icons are read from."""
+    frame = monthly_counts(area.id, include_covid)
+    frame = frame[frame["month"] <= end]
+    months = list(frame["month"])
+    rebase = months.index(SPC_BREAK) if SPC_BREAK in months[1:] else None
+    return seasonal_xmr(list(frame["incidents"]), months, "lower_is_better", rebase_at=rebase)
+
+
+def attendance_spc(area: AreaRecord, end: dt.date, include_covid: bool) -> SpcResult:
+    """The Laney p′ chart of an area's monthly % attended to `end`, rebased at the default break
+    (attendance has no better direction: it follows need)."""
+    frame = monthly_counts(area.id, include_covid)
+    frame = frame[frame["month"] <= end]
+    months = list(frame["month"])
+    rebase = months.index(SPC_BREAK) if SPC_BREAK in months[1:] else None
+    return laney_p_prime(
+        list(frame["attended"]), list(frame["incidents"]), "neutral", rebase_at=rebase
+    )
 
 
 def covid_text(filters: Filters) -> str:

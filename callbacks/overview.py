@@ -10,22 +10,27 @@ from dash import Dash, html
 
 from callbacks.common import (
     INCIDENT_SOURCE,
+    MODELLED_SOURCE,
     areas_for,
+    attendance_spc,
     covid_text,
+    incidents_spc,
     month_of,
     register_page,
 )
 from dashboard import formatting as fmt
 from dashboard import ids
+from dashboard.analysis.comparison import quasi_poisson_change_test, wilson_interval
+from dashboard.analysis.spc import assurance_icon, variation_icon
 from dashboard.auth.viewer import AreaScope, Viewer
 from dashboard.components import illustrative_badge, kpi_card, published_badge
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.periods import add_months, month_end, month_label, period_label
-from dashboard.stats import pct_change, poisson_change_test, wilson_interval
+from dashboard.stats import pct_change
 from dashboard.urlstate import Filters
-from dashboard.verdict_badges import change_text
+from dashboard.verdict_badges import assurance_badge, change_text, variation_badge
 from queries.areas import AreaRecord, population
-from queries.incidents import PeriodTotal, district_comparison, twelve_month_total
+from queries.incidents import PeriodTotal, district_comparison, monthly_counts, twelve_month_total
 from queries.msg import msg_periods, msg_table
 from queries.published import published_count
 from queries.surveys import results
@@ -73,7 +78,11 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
         lines.append(_missing_text(total))
     else:
         if previous.complete:
-            test = poisson_change_test(total.incidents, previous.incidents)
+            months = monthly_counts(area.id, filters.include_covid)
+            last_24 = months[months["month"] <= end]["incidents"].tail(24)
+            test = quasi_poisson_change_test(
+                list(last_24), modelled=total.illustrative or previous.illustrative
+            )
             change = pct_change(total.incidents, previous.incidents)
             lines.append(
                 change_text(
@@ -95,17 +104,30 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
                     "lower_is_better",
                 )
             )
+    published = _reconciles(area, end, filters, "asb_incidents", total.incidents)
+    result = incidents_spc(area, end, filters.include_covid)
+    monthly_target = plan[0].target_value / 12 if plan and plan[0].area == area.name else None
     return kpi_card(
         "ASB incidents",
         fmt.count(total.incidents),
         lines,
         f"{period_label(end)}, {covid_text(filters)}",
         area.label,
-        INCIDENT_SOURCE,
+        INCIDENT_SOURCE if published or not total.illustrative else MODELLED_SOURCE,
         _provenance_badges(
             area, end, filters, "asb_incidents", total.incidents, total.illustrative
         ),
         testid="kpi-incidents",
+        verdicts=[
+            variation_badge(variation_icon(result)),
+            assurance_badge(
+                assurance_icon(
+                    result.segments[-1] if result.segments else None,
+                    monthly_target,
+                    plan[0].direction if plan else "decrease",
+                )
+            ),
+        ],
     )
 
 
@@ -131,6 +153,7 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Car
                 )
             )
         lines.append("Attendance follows THRIVE risk assessment of each call, not capacity.")
+    attended = attendance_spc(area, end, filters.include_covid)
     return kpi_card(
         "Incidents attended",
         fmt.pct(total.pct_attended),
@@ -140,6 +163,10 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Car
         INCIDENT_SOURCE,
         _provenance_badges(area, end, filters, "asb_attended", total.attended, total.illustrative),
         testid="kpi-attended",
+        verdicts=[
+            variation_badge(variation_icon(attended)),
+            assurance_badge(assurance_icon(attended.segments[-1], None, "increase")),
+        ],
     )
 
 

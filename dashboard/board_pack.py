@@ -107,6 +107,8 @@ def _card(node: dict) -> dict:
             card["source"] = _text(n)
         elif "badge-illustrative" in cls or "badge-published" in cls:
             card["lines"].append(f"[{_text(n)}]")
+        elif "verdict" in cls:  # a Making Data Count icon's words
+            card["lines"].append(_text(n))
     return card
 
 
@@ -129,7 +131,7 @@ def blocks_of(tree) -> list[Block]:
                 block.summary = _text(n)
             elif "chart-meta" in cls:
                 block.meta = _text(n)
-            elif "caveat" in cls or "chart-notes" in cls or "status-pill" in cls:
+            elif cls & {"caveat", "chart-notes", "status-pill", "verdict"}:
                 block.notes.append(_text(n))
             elif kind == "Store" and _id_type(n) == ids.CHART_FIGURE:
                 block.figures.append(n["props"]["data"])

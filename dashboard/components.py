@@ -114,13 +114,16 @@ def kpi_card(
     source: str,
     badges: Sequence[object] = (),
     testid: str = "",
+    verdicts: Sequence[object] = (),
 ) -> dbc.Card:
-    """A headline figure that says what it is, when, where and from which source."""
+    """A headline figure that says what it is, when, where and from which source, with its
+    Making Data Count variation and assurance icons where the measure has them."""
     return dbc.Card(
         dbc.CardBody(
             [
                 html.H3(title, className="kpi-title"),
                 html.P(value, className="kpi-value", **{"data-testid": testid} if testid else {}),
+                html.Div(list(verdicts), className="verdicts") if verdicts else None,
                 *[html.P(line, className="kpi-line") for line in lines],
                 html.Div(list(badges), className="kpi-badges") if badges else None,
                 html.P(
