@@ -37,7 +37,14 @@ def _badge(file: str | None, label: str, text: str, code: str, testid: str) -> h
     """An icon (decorative: the label beside it says the same, so colour and shape are never
     the only cue) and the label, with the full sentence as the tooltip."""
     icon = (
-        html.Img(src=dash.get_asset_url(f"icons/{file}"), alt="", className="verdict-icon")
+        # Sized in the markup, so the page does not shift when the icon arrives.
+        html.Img(
+            src=dash.get_asset_url(f"icons/{file}"),
+            alt="",
+            width="28",
+            height="28",
+            className="verdict-icon",
+        )
         if file
         else None
     )

@@ -419,6 +419,8 @@ def test_brw016_hot_spot_map_names_each_lsoa_on_hover(live_server, page):
     wait_js(page, "!document.querySelector('#dst-map .chart-pending')")
     legend = page.locator("#dst-map .legendtext").all_text_contents()
     assert len(legend) >= 3 and legend[0] == "0"  # bands, lightest for no records
+    # The map itself in view (its section, with the hot-spot table, is taller than the window).
+    page.locator("#dst-map .nsewdrag").first.scroll_into_view_if_needed()
     box = page.locator("#dst-map .nsewdrag").first.bounding_box()
     label = None
     for fx in (0.5, 0.45, 0.55, 0.4, 0.6):

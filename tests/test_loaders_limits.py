@@ -60,19 +60,38 @@ def _cli(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", CHILD, *args], cwd=ROOT, env=env, **kwargs)
 
 
+# Linux carries a process's peak RSS across exec, and a child spawned straight from this
+# (large) test process starts with this process's peak. So a small launcher process starts the
+# CLI and reports that grandchild's own peak, which starts from the launcher's few megabytes.
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "out, args = sys.argv[1], sys.argv[2:]\n"
+    "proc = subprocess.Popen([sys.executable, '-c', os.environ['ASB_CHILD'], *args])\n"
+    "_, status, usage = os.wait4(proc.pid, 0)\n"
+    "open(out, 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def run_measured(args: list[str], env: dict[str, str]) -> tuple[int, str, int]:
     """Exit code, stderr and peak RSS (MiB) of `asb-dashboard ARGS` in a child process."""
-    with tempfile.TemporaryFile() as err:
-        proc = _cli(args, env, stdout=subprocess.DEVNULL, stderr=err)
-        guard = threading.Timer(HANG_GUARD_SECONDS, proc.kill)
-        guard.start()
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(peak_file), *args],
+            cwd=ROOT,
+            env={**env, "ASB_CHILD": CHILD},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            guard.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+            proc.wait(timeout=HANG_GUARD_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # only a hang ends here; the assertions below then fail
+            proc.wait()
         err.seek(0)
-        return proc.returncode, err.read().decode(), usage.ru_maxrss // 1024
+        peak = int(peak_file.read_text()) // 1024 if peak_file.exists() else -1
+        return proc.returncode, err.read().decode(), peak
 
 
 def gzip_repeated(path: Path, head: bytes, body: bytes, unpacked: int, tail: bytes = b"") -> Path:

@@ -106,6 +106,7 @@ def test_tpl006_published_tables_load_and_reload_idempotently(geo_engine):
         "essex_asb_forecast.csv",
         "essex_msg_rank_asb_rate.csv",
         "essex_csew_perception.csv",
+        "essex_csew_pt_difference.csv",
         "essex_confidence_survey.csv",
     }
     first = table_counts(geo_engine)
@@ -124,7 +125,7 @@ def test_tpl006_published_tables_load_and_reload_idempotently(geo_engine):
         ).scalar_one()
         loads = conn.execute(select(func.count()).select_from(DataLoad)).scalar_one()
     assert excl == 44_995
-    assert loads == 2 + 2 * 6 + 1  # geography (2 files) + population + 6 tables twice
+    assert loads == 2 + 2 * 7 + 1  # geography (2 files) + population + 7 tables twice
 
 
 def test_tpl007_published_disagreeing_duplicate_rejected(geo_engine, tmp_path):

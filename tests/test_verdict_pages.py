@@ -190,3 +190,103 @@ def test_vp009d_a_year_whose_interval_says_nothing_is_cut():
     frame = pd.DataFrame({"month": months, "mean": paths.mean(axis=1)})
     cut = Forecast(frame, paths, "test").informative()
     assert len(cut.frame) == 12 and cut.paths.shape == (12, 2000)
+
+
+def _content(client, page: str, **filters) -> list:
+    response = client.post("/_dash-update-component", json=page_payload(page, **filters))
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_json()["response"][ids.content_id(page)]["children"]
+
+
+def _testids(tree) -> list[str]:
+    """Every data-testid in a serialised tree, in order."""
+    found: list[str] = []
+    if isinstance(tree, list):
+        for node in tree:
+            found += _testids(node)
+    elif isinstance(tree, dict):
+        props = tree.get("props", {})
+        if "data-testid" in props:
+            found.append(props["data-testid"])
+        found += _testids(props.get("children"))
+    return found
+
+
+def test_vp001_incidents_spc_counts_months_once_on_seasonally_adjusted_values(client):
+    """Finding 1: 59 of 72 months flagged, "36 … improvement and 42 … concern" (78 of 72),
+    July 2017 both "trend of 7 (concern); trend of 7 (improvement)"."""
+    text = _client_text(client, ids.INCIDENTS, to="2021-03", **{"break": "2020-03"})
+    summary = re.search(r"Of (\d+) months: ([^.]*)\.", text)
+    assert summary, text[:2000]
+    counts = [int(n) for n in re.findall(r"(\d+) (?:common|special|without)", summary.group(2))]
+    assert sum(counts) == int(summary.group(1)) == 72  # every month counted once
+    assert "XmR on seasonally adjusted values (seasonal index from" in text
+    table = text.split("SPC values, limits (for each month's season)")[1]
+    for row in re.findall(
+        r"(?:January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) \d{4}[^A-Z]*",
+        table,
+    ):
+        assert not ("(concern" in row and "(improvement" in row), row
+    figs = _figures(client, ids.INCIDENTS)
+    assert figs["inc-spc-graph"]["layout"]["title"]["text"].startswith(
+        "SPC (XmR on seasonally adjusted values)"
+    )
+
+
+def test_vp002_attendance_uses_a_p_prime_chart_with_binomial_width(client):
+    """Finding 2: XmR limits 52.12–53.04% flagged 65 of 72 months; binomial noise alone at
+    n ≈ 4,000 is ±2.4 points at 3 sigma."""
+    text = _client_text(client, ids.ATTENDANCE)
+    assert "Laney p′" in text
+    spc = text[text.index("Monthly % attended with p′ limits") :]
+    rows = re.findall(r"(\d\d\.\d)% (\d\d\.\d)% (\d\d\.\d)%", spc)
+    assert len(rows) >= 60
+    for _value, low, high in rows:
+        assert float(high) - float(low) >= 4.0  # never narrower than binomial noise
+    # Neither everything nor nothing: the published yearly rates really move (56% to 50%),
+    # so some years' months stand apart; month-to-month noise alone no longer flags a month.
+    summary = re.search(r"Of (\d+) months: (\d+) common cause", text)
+    months, common = int(summary.group(1)), int(summary.group(2))
+    assert months == 72 and 12 <= common < months
+
+
+def test_vp003_no_assurance_from_one_point_after_a_break(client):
+    """Finding 3: "SPC assurance: consistently passing" from one point after March 2020."""
+    text = _client_text(client, ids.TARGETS, to="2020-03")
+    incidents = text.split("Increase public confidence")[0]
+    assert "consistently passing" not in incidents.lower()
+    assert "SPC assurance: no assurance icon" in incidents
+
+
+def test_vp004_msg_funnel_allows_for_overdispersion(client):
+    """Finding 4: Poisson limits with φ ≈ 1,196 put all eight forces outside 99.8%."""
+    text = _client_text(client, ids.MSG, to="2020-03")
+    funnel = text[text.index("Forces against the funnel limits") :]
+    assert "Spiegelhalter 2005" in funnel
+    verdicts = re.findall(r"(above|below) the 99\.8% limit", funnel)
+    assert len(verdicts) < 8
+    assert "treat the 99.8% limits as the meaningful line" not in text
+
+
+def test_vp005_change_tests_allow_for_overdispersion_and_say_modelled(client):
+    """Finding 5: "significant change (Poisson test)" fired for any change over ~1.3% and was
+    stated on modelled district totals as if published."""
+    text = _client_text(client, ids.OVERVIEW, area="district:Colchester")
+    card = text.split("ASB incidents")[1].split("Incidents attended")[0]
+    assert "quasi-Poisson test allowing for month-to-month overdispersion" in card
+    assert "(on modelled data)" in card
+    assert "Poisson test, p < 0.05" not in card
+    assert "Illustrative split modelled" in card  # not "12-month totals … as published"
+
+
+def test_vp010_every_kpi_card_and_target_carries_both_icons(client):
+    for page, cards in ((ids.OVERVIEW, 2), (ids.TARGETS, 2)):
+        found = _testids(_content(client, page))
+        assert found.count("variation") >= cards and found.count("assurance") >= cards, page
+
+
+def _figures(client, page: str, **filters) -> dict:
+    from tests.pages_payload import figures
+
+    return figures(_content(client, page, **filters))
