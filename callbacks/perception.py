@@ -12,11 +12,11 @@ from dash import Dash, html
 from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
 from dashboard import figures, ids
 from dashboard import formatting as fmt
+from dashboard.analysis.comparison import wilson_interval
 from dashboard.auth.viewer import Viewer
 from dashboard.components import chart_block, data_table
 from dashboard.loaders.published import CONFIDENCE, CSEW, CSEW_DIFFERENCE
 from dashboard.periods import month_end, month_label
-from dashboard.stats import wilson_interval
 from dashboard.urlstate import Filters
 from queries.published import printed_differences
 from queries.surveys import survey_table

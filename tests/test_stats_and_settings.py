@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import pytest
-
 from dashboard import formatting as fmt
+from dashboard.analysis.comparison import quasi_poisson_change_test
 from dashboard.settings import Settings
-from dashboard.stats import pct_change, poisson_change_test
+from dashboard.stats import pct_change
 
 
-def test_sts001_poisson_change_test():
-    big = poisson_change_test(60_391, 41_365)
-    assert big.significant and big.z == pytest.approx(19_026 / math.sqrt(101_756))
-    same = poisson_change_test(4_482, 4_479)
-    assert same.significant is False and same.p > 0.9
-    assert poisson_change_test(12, 30).significant is None  # too few to test
+def test_sts001_change_test_allows_for_overdispersion():
+    """A 46% rise is significant; a 1.5% one is not once month-to-month noise is allowed for
+    (a plain Poisson test called any force-level change over ~1.3% significant)."""
+    season = [0.9, 0.95, 1.0, 1.1, 1.15, 1.1, 1.05, 1.0, 0.95, 0.9, 0.85, 0.95]
+    noise = [1.04, 0.97, 1.02, 0.96, 1.03, 0.98, 1.05, 0.95, 1.01, 0.99, 1.03, 0.97]
+    year = [3_450 * s * e for s, e in zip(season, noise, strict=True)]
+    big = quasi_poisson_change_test([*year, *[v * 1.46 for v in year[::-1]]])
+    assert big.significant and big.phi > 1
+    small = quasi_poisson_change_test([*year, *[v * 1.015 for v in year[::-1]]])
+    assert small.significant is False
+    assert quasi_poisson_change_test(year).significant is None  # 24 months needed
+    assert "(on modelled data)" in quasi_poisson_change_test(year, modelled=True).wording
 
 
 def test_sts002_pct_change_and_formatting():

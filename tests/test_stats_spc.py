@@ -9,17 +9,11 @@ import math
 import numpy as np
 import pytest
 
+from dashboard.analysis.comparison import overdispersed_funnel, wilson_interval
+from dashboard.analysis.spc import assurance_icon, xmr
 from dashboard.forecast import forecast_monthly
 from dashboard.periods import add_months
-from dashboard.stats import (
-    assurance,
-    poisson_funnel,
-    rank_with_ties,
-    rolling_sum,
-    weighted_average_rate,
-    wilson_interval,
-    xmr,
-)
+from dashboard.stats import rank_with_ties, rolling_sum, weighted_average_rate
 
 # Hand-checked: mean 10; moving ranges 2,2,2,2,2,... mean 2; limits 10 +/- 5.32.
 FLAT = [9, 11] * 6
@@ -28,7 +22,7 @@ FLAT = [9, 11] * 6
 def test_spc001_limits_by_hand():
     result = xmr(FLAT)
     (seg,) = result.segments
-    assert seg.mean == 10 and seg.mean_mr == 2
+    assert seg.centre == 10 and seg.mean_mr == 2
     assert seg.upper == pytest.approx(15.32) and seg.lower == pytest.approx(4.68)
     assert result.signals == () and result.warnings == ()
 
@@ -77,13 +71,14 @@ def test_spc006_two_of_three_beyond_two_sigma():
     assert [s.index for s in result.signals if s.rule == "2 of 3 beyond 2 sigma"] == [12, 14]
 
 
-def test_spc007_few_points_and_zero_moving_range():
+def test_spc007_too_few_points_give_no_limits():
+    """Fewer than 12 points: no limits, no signals (it used to draw "provisional" limits)."""
     result = xmr([5, 5, 5, 5])
     (seg,) = result.segments
-    assert seg.upper == seg.lower == 5
-    assert any("fewer than 12" in w for w in result.warnings)
-    assert any("same" in w for w in result.warnings)
-    assert xmr([]).warnings == ("No data points.",)
+    assert not seg.has_limits and seg.upper is None
+    assert result.signals == () and result.limits == (None,) * 4
+    assert "not enough data" in seg.note
+    assert xmr([]).note == "no data points"
 
 
 def test_spc008_rebase_at_a_break():
@@ -91,17 +86,20 @@ def test_spc008_rebase_at_a_break():
     plain = xmr(values)
     assert any(s.rule == "run of 7 on one side" for s in plain.signals)
     rebased = xmr(values, rebase_at=12)
-    assert [s.mean for s in rebased.segments] == [10, 30]
+    assert [s.centre for s in rebased.segments] == [10, 30]
     assert rebased.signals == ()  # each period is stable around its own mean
-    assert rebased.limits()[12] == pytest.approx((30 - 5.32, 30, 30 + 5.32))
+    limits = rebased.limits[12]
+    assert (limits.lower, limits.centre, limits.upper) == pytest.approx((30 - 5.32, 30, 30 + 5.32))
 
 
 def test_spc009_assurance_against_a_target():
     (seg,) = xmr(FLAT).segments  # limits 4.68 .. 15.32
-    assert assurance(seg, 20, "decrease") == "consistently passing"
-    assert assurance(seg, 3, "decrease") == "consistently failing"
-    assert assurance(seg, 10, "decrease") == "inconsistent (hit and miss)"
-    assert assurance(seg, 3, "increase") == "consistently passing"
+    assert assurance_icon(seg, 20, "decrease").code == "consistently_pass"
+    assert assurance_icon(seg, 3, "decrease").code == "consistently_fail"
+    assert assurance_icon(seg, 10, "decrease").code == "hit_and_miss"
+    assert assurance_icon(seg, 3, "increase").code == "consistently_pass"
+    (short,) = xmr(FLAT[:11]).segments
+    assert assurance_icon(short, 20, "decrease").code == "none"  # 11 points: no assurance
 
 
 def test_rol001_rolling_sum_refuses_gaps():
@@ -123,7 +121,10 @@ def test_rnk001_ranks_ties_and_polarity():
 def test_ci001_wilson_and_funnel():
     low, high = wilson_interval(50, 400)
     assert low == pytest.approx(45.1, abs=0.1) and high == pytest.approx(54.9, abs=0.1)
-    lo, hi = poisson_funnel(25.0, 1_000_000, 1.96)
+    # Areas exactly on the average: no overdispersion, so the exact Poisson limits hold.
+    funnel = overdispersed_funnel([25_000, 50_000], [1_000_000, 2_000_000])
+    assert funnel.adjustment == "none" and funnel.target == pytest.approx(25.0)
+    lo, hi = funnel.limits(1_000_000, 1.96)
     # Count 25,000 has a Poisson sd of sqrt(25,000); as a rate per 1,000 of 1,000,000 people:
     assert lo < 25 < hi and hi - 25 == pytest.approx(1.96 * math.sqrt(25_000) / 1000, rel=0.05)
 
