@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import callback_sweep  # noqa: E402
 import forecast_backtest  # noqa: E402
+import forecast_coverage  # noqa: E402
 import national_data  # noqa: E402
 import side_by_side  # noqa: E402
 from load_national import measure as measure_load  # noqa: E402
@@ -180,6 +181,8 @@ def main() -> None:
     results["sweep_default_s"] = round(time.monotonic() - t, 1)
     t = step("forecast backtest")
     results["forecast_backtest"] = forecast_backtest.backtest(default_url)
+    t = step("forecast interval coverage")
+    results["forecast_coverage"] = forecast_coverage.coverage(default_url)
 
     if not args.skip_national:
         t = step("national data: generate")
@@ -255,6 +258,16 @@ def markdown(r: dict) -> str:
             f"heuristic initial states MAPE {b[heu]['mape_pct']}% in "
             f"{b[heu]['fit_ms_median']} ms a fit; every state estimated MAPE "
             f"{b[est]['mape_pct']}% in {b[est]['fit_ms_median']} ms a fit.",
+        ]
+    if "forecast_coverage" in r:
+        c = r["forecast_coverage"]
+        lines += [
+            "",
+            f"Forecast interval coverage ({c['all']['backtests']} held-out 12-month totals): "
+            f"80% interval {c['all']['coverage80_pct']}%, 95% interval "
+            f"{c['all']['coverage95_pct']}%; before the Covid-breach year "
+            f"({c['before_covid']['backtests']}): {c['before_covid']['coverage80_pct']}% and "
+            f"{c['before_covid']['coverage95_pct']}%.",
         ]
     if "load_sqlite" in r:
         n = r["national_data"]
