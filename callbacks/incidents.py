@@ -292,7 +292,7 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
     if result.note:
         summary = f"No SPC limits: {result.note}."
     else:
-        summary = f"{result.summary().text} Latest month: {icon.text}"
+        summary = f"{result.summary().text}{_shift_note(result)} Latest month: {icon.text}"
     rows = []
     for i, m in enumerate(months):
         limits = result.limits[i]
@@ -346,6 +346,21 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
             html.Ul([html.Li(n) for n in notes], className="chart-notes"),
         ],
         data_to=source_data_to("force"),
+    )
+
+
+def _shift_note(result) -> str:
+    """When most months are special cause, say what that means: the level itself moved over the
+    years (the seasons are already taken out), not that most single months were odd."""
+    judged = [v for v in result.verdicts if v.category != "no limits"]
+    special = [v for v in judged if v.special]
+    if not judged or len(special) * 2 <= len(judged):
+        return ""
+    return (
+        f" Most months ({len(special)} of {len(judged)}) are special cause because the level "
+        "itself moved over these years (the seasons are already taken out): the centre is an "
+        "average of different levels, and runs of months sit above or below it. Move the "
+        "baseline or the break to see the process since a change."
     )
 
 
