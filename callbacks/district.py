@@ -28,7 +28,7 @@ from dashboard.components import chart_block, data_table
 from dashboard.periods import add_months, month_label, period_label
 from dashboard.stats import pct_change, rolling_sum
 from dashboard.urlstate import Filters
-from queries.areas import filter_areas, population
+from queries.areas import population, visible_areas
 from queries.incidents import (
     district_comparison,
     lsoa_counts,
@@ -128,8 +128,12 @@ def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
     )
 
 
-def trend_block(force, area, end: dt.date, filters: Filters):
-    lpa = next((a for a in filter_areas() if a.kind == "lpa" and a.name == area.parent_name), None)
+def trend_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
+    # The LPA's own figures only for a viewer who may see the LPA: for a district-only viewer
+    # they would give away the other districts' combined rate. The force is context for all.
+    lpa = next(
+        (a for a in visible_areas(scope) if a.kind == "lpa" and a.name == area.parent_name), None
+    )
     series = {}
     for label, record in (
         (area.label, area),
@@ -287,7 +291,7 @@ def build(filters: Filters, _choices, viewer: Viewer) -> list:
             className="page-context",
         ),
         cards,
-        trend_block(force, area, end, filters),
+        trend_block(force, area, end, filters, viewer.scope),
         rank_block(force, area, end, filters, viewer.scope),
         map_block(area),
     ]

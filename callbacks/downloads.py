@@ -19,6 +19,7 @@ from dashboard import exports, ids
 from dashboard.auth.current import audit, request_viewer
 from dashboard.auth.viewer import Viewer
 from dashboard.filter_options import filters_from_params
+from dashboard.urlstate import Filters
 
 log = logging.getLogger(__name__)
 GONE = "This page's figures have changed since it was opened: reload the page and try again."
@@ -44,8 +45,9 @@ def find_store(content: object, kind: str, key: str, value: str) -> object | Non
     return None
 
 
-def server_content(pages: list, queries: list, viewer: Viewer) -> list | None:
-    """The page's content for its filters as this viewer may see it, or None if not valid."""
+def server_content(pages: list, queries: list, viewer: Viewer) -> tuple[str, Filters, list] | None:
+    """(page, its checked filters, its content as this viewer may see it), or None if the
+    request does not name one page with filters of its own."""
     if len(pages) != 1 or len(queries) != 1 or not isinstance(pages[0], dict):
         return None
     page = pages[0].get("page")
@@ -56,7 +58,7 @@ def server_content(pages: list, queries: list, viewer: Viewer) -> list | None:
     filters, messages, choices = filters_from_params(params, viewer, page)
     if messages or filters.area not in choices.area_selectors:
         return None  # the filters were not the page's own: refuse rather than guess
-    return page_content(page, build, filters, choices, viewer)
+    return page, filters, page_content(page, build, filters, choices, viewer)
 
 
 def download_table(clicks: list, pages: list, queries: list):
@@ -65,7 +67,10 @@ def download_table(clicks: list, pages: list, queries: list):
     viewer = request_viewer()
     if not viewer.may("export"):  # the request guard refuses first; this is the second lock
         return no_update
-    content = server_content(pages, queries, viewer)
+    found = server_content(pages, queries, viewer)
+    if found is None:
+        return no_update
+    page, filters, content = found
     stored = find_store(content, ids.TABLE_DATA, "table", ctx.triggered_id["table"])
     if not isinstance(stored, dict):
         return no_update
@@ -78,9 +83,12 @@ def download_table(clicks: list, pages: list, queries: list):
     audit("export", f"table as {fmt}: {stored['caption'][:200]}")
     if fmt == "csv":
         return dcc.send_bytes(exports.to_csv(frame), f"{stem}.csv")
-    filters = dict(parse_qsl(queries[0].lstrip("?")))
-    page_url = f"/{pages[0]['page']}{queries[0]}"
-    about = exports.about_sheet(stored["caption"], filters, page_url, illustrative)
+    # The checked filters, not the text the browser sent.
+    query = filters.query_string()
+    path = "/" if page == ids.OVERVIEW else f"/{page}"  # every other page's path is its id
+    about = exports.about_sheet(
+        stored["caption"], dict(parse_qsl(query.lstrip("?"))), f"{path}{query}", illustrative
+    )
     return dcc.send_bytes(exports.to_xlsx(frame, about), f"{stem}.xlsx")
 
 
@@ -91,7 +99,10 @@ def download_chart(png_clicks, svg_clicks, pages: list, queries: list):
     if not viewer.may("export"):
         return no_update, "Your role does not include exports."
     chart = ctx.triggered_id["chart"]
-    content = server_content(pages, queries, viewer)
+    found = server_content(pages, queries, viewer)
+    if found is None:
+        return no_update, GONE
+    content = found[2]
     figure = find_store(content, ids.CHART_FIGURE, "chart", chart)
     if not isinstance(figure, dict):
         return no_update, GONE

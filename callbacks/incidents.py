@@ -422,11 +422,11 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
             )
     table_frame = pd.DataFrame(rows)
     first = rows[0] if rows else None
-    summary = f"Model: {description}. " + (
+    summary = (  # the model is described once, in the notes under the chart
         f"Next 12 months ({first['12 months to']}), {first['Series']}: about "
         f"{first['Forecast']} incidents (95% interval {first['95% interval']})."
         if first
-        else ""
+        else f"No forecast: {description}."
     )
     notes = [
         f"{name[0].upper()}{name[1:]}: beyond {len(forecasts[name][1].frame)} months the 95% "

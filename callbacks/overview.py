@@ -29,7 +29,7 @@ from dashboard.periods import add_months, month_end, month_label, period_label
 from dashboard.stats import pct_change
 from dashboard.urlstate import Filters
 from dashboard.verdict_badges import assurance_badge, change_text, variation_badge
-from queries.areas import AreaRecord, population
+from queries.areas import AreaRecord, filter_areas, population
 from queries.incidents import PeriodTotal, district_comparison, monthly_counts, twelve_month_total
 from queries.msg import msg_periods, msg_table
 from queries.published import published_count
@@ -66,9 +66,12 @@ def _missing_text(total: PeriodTotal) -> str:
 def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: AreaScope) -> dbc.Card:
     total = twelve_month_total(area.id, end, filters.include_covid)
     previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
-    plan = targets(scope, "asb_incidents")
+    # This area's own target, else the force's plan baseline for the comparison line.
+    plans = targets(scope, "asb_incidents")
+    own = next((t for t in plans if t.area == area.name), None)
+    plan = own or next((t for t in plans if t.area == filter_areas()[0].name), None)
     baseline_end = (
-        dt.date(plan[0].baseline_period_end.year, plan[0].baseline_period_end.month, 1)
+        dt.date(plan.baseline_period_end.year, plan.baseline_period_end.month, 1)
         if plan
         else DEFAULT_BASELINE_END
     )
@@ -106,7 +109,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
             )
     published = _reconciles(area, end, filters, "asb_incidents", total.incidents)
     result = incidents_spc(area, end, filters.include_covid)
-    monthly_target = plan[0].target_value / 12 if plan and plan[0].area == area.name else None
+    monthly_target = own.target_value / 12 if own else None
     return kpi_card(
         "ASB incidents",
         fmt.count(total.incidents),
@@ -124,7 +127,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
                 assurance_icon(
                     result.segments[-1] if result.segments else None,
                     monthly_target,
-                    plan[0].direction if plan else "decrease",
+                    own.direction if own else "decrease",
                 )
             ),
         ],
@@ -193,8 +196,12 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Ca
     if len(available) > 1:
         before = available[-2]
         lines.append(
-            f"{latest.pct - before.pct:+.0f} points on the previous result "
-            f"({fmt.pct(before.pct)}, to {month_label(before.period_end)})".replace("-", "−")
+            change_text(
+                f"{latest.pct - before.pct:+.0f} points on the previous result "
+                f"({fmt.pct(before.pct)}, to {month_label(before.period_end)})".replace("-", "−"),
+                round(latest.pct - before.pct),
+                "higher_is_better",  # the plan's KPI: more confidence is better
+            )
         )
     if latest.base_n:
         low, high = wilson_interval(latest.pct, latest.base_n)

@@ -239,11 +239,13 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
         row_header="Period end",
         illustrative=target.measure == "asb_incidents",
     )
+    values = actual["value"]
     summary = (
-        f"{title}: actual values from {actual['value'].iloc[0]:,.0f} to "
-        f"{actual['value'].iloc[-1]:,.0f}, against a straight trajectory from the baseline "
-        f"{target.baseline_value:,.0f} to the target {target.target_value:,.0f} by "
-        f"{month_label(target.target_period_end)}."
+        f"{title}: {shown(values.iloc[0])} in {month_label(actual['period_end'].iloc[0])}, "
+        f"{shown(values.iloc[-1])} in {month_label(actual['period_end'].iloc[-1])} (lowest "
+        f"{shown(values.min())}, highest {shown(values.max())}), against a straight trajectory "
+        f"from the baseline {shown(target.baseline_value)} to the target "
+        f"{shown(target.target_value)} by {month_label(target.target_period_end)}."
         if len(actual)
         else f"{title}: no values are held yet."
     )

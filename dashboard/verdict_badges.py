@@ -56,14 +56,32 @@ def _badge(file: str | None, label: str, text: str, code: str, testid: str) -> h
     )
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _reason(text: str) -> str:
+    """The why of an icon that could not be given ("No variation icon: <why>.")."""
+    return text.split(": ", 1)[-1].rstrip(".")
+
+
 def variation_badge(icon: VariationIcon) -> html.Span:
-    """The latest month's variation: common cause, or special cause improvement / concern."""
-    return _badge(VARIATION_FILES.get(icon.code), icon.label, icon.text, icon.code, "variation")
+    """The latest month's variation: common cause, or special cause improvement / concern.
+    Said to be the latest month's, so it reads beside a year-on-year change without clashing."""
+    if icon.code == "none":
+        label = f"Latest month: no SPC verdict ({_reason(icon.text)})"
+    else:
+        label = f"Latest month: {_lower_first(icon.label)}"
+    return _badge(VARIATION_FILES.get(icon.code), label, icon.text, icon.code, "variation")
 
 
 def assurance_badge(icon: AssuranceIcon) -> html.Span:
-    """Will the process meet its target: pass, fail, hit and miss, or none (with why)."""
-    label = f"SPC assurance: {icon.label[0].lower()}{icon.label[1:]}"
+    """Will the process meet its target: pass, fail, hit and miss, or none (with the reason on
+    screen, not only in a tooltip that a phone cannot show)."""
+    if icon.code == "none":
+        label = f"SPC assurance: none ({_reason(icon.text)})"
+    else:
+        label = f"SPC assurance: {_lower_first(icon.label)}"
     return _badge(ASSURANCE_FILES.get(icon.code), label, icon.text, icon.code, "assurance")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from dashboard.auth.viewer import AreaScope
 from dashboard.extensions import db
@@ -29,6 +29,9 @@ class TargetRecord:
     source: str
 
 
+AREA_ORDER = {"force": 0, "lpa": 1, "district": 2}
+
+
 @memoized
 def targets(scope: AreaScope, measure: str | None = None) -> tuple[TargetRecord, ...]:
     """The loaded targets for the areas `scope` permits (a restricted viewer gets no others)."""
@@ -46,7 +49,8 @@ def targets(scope: AreaScope, measure: str | None = None) -> tuple[TargetRecord,
             T.source,
         )
         .join(Area, Area.id == T.area_id)
-        .order_by(T.measure, Area.name)
+        # The force's targets first, then LPAs', then districts': the plan before local ones.
+        .order_by(T.measure, case(AREA_ORDER, value=Area.kind, else_=9), Area.name)
     )
     if scope.restricted:
         query = query.where(T.area_id.in_([a.id for a in visible_areas(scope)]))

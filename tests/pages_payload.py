@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 
 from dashboard import ids
 
@@ -157,3 +159,58 @@ def url_sync_value(response_json: dict) -> str:
     """The canonical query string a page callback wrote to its URL_SYNC store."""
     body = response_json["response"]
     return body[next(k for k in body if ids.URL_SYNC in k)]["data"]
+
+
+def start_board_pack(app, client, fmt: str, query: str, page: str = ids.ATTENDANCE) -> str:
+    """Press a page's board-pack button as the browser does; the job id."""
+    button = {"type": ids.BOARD_PACK_BUTTON, "page": page}
+    payload = callback_payload(
+        app,
+        ids.BOARD_PACK_JOB,
+        {"page": page},
+        inputs=[
+            ({**button, "fmt": "pdf"}, "n_clicks", 1 if fmt == "pdf" else None),
+            ({**button, "fmt": "pptx"}, "n_clicks", 1 if fmt == "pptx" else None),
+        ],
+        state=[
+            ({"type": ids.URL_SYNC, "page": page}, "data", query),
+            ({"type": ids.BOARD_PACK_JOB, "page": page}, "data", None),
+        ],
+        changed=({**button, "fmt": fmt}, "n_clicks"),
+    )
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    body = response.get_json()["response"]
+    job_id = next(v["data"] for k, v in body.items() if ids.BOARD_PACK_JOB in k)
+    poll_enabled = next(v["disabled"] for k, v in body.items() if ids.BOARD_PACK_POLL in k)
+    assert poll_enabled is False and job_id
+    assert "Starting the board pack" in str(body)
+    return job_id
+
+
+def poll_board_pack(app, client, job_id: str, page: str = ids.ATTENDANCE) -> list[dict]:
+    """Poll as the page's interval does; every response until the poll stops (generous: no
+    test asserts on how long a pack takes)."""
+    seen = []
+    for n in range(1, 300):
+        payload = callback_payload(
+            app,
+            ids.BOARD_PACK_DOWNLOAD,
+            {"page": page},
+            inputs=[({"type": ids.BOARD_PACK_POLL, "page": page}, "n_intervals", n)],
+            state=[({"type": ids.BOARD_PACK_JOB, "page": page}, "data", job_id)],
+        )
+        response = client.post("/_dash-update-component", json=payload)
+        assert response.status_code in (200, 204), response.get_data(as_text=True)[:500]
+        body = response.get_json()["response"]
+        seen.append(body)
+        if next(v["disabled"] for k, v in body.items() if ids.BOARD_PACK_POLL in k):
+            return seen
+        time.sleep(0.5)
+    raise AssertionError("the board pack job never finished")
+
+
+def board_pack_file(body: dict) -> tuple[str, bytes]:
+    """(file name, content) a finished poll delivered."""
+    sent = next(v["data"] for k, v in body.items() if ids.BOARD_PACK_DOWNLOAD in k)
+    return sent["filename"], base64.b64decode(sent["content"])

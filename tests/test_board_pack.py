@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import shutil
 import time
@@ -13,7 +12,7 @@ from pypdf import PdfReader
 from dashboard import ids
 from queries.export_jobs import create_job, job_status
 from tests.conftest import skip_or_fail
-from tests.pages_payload import callback_payload
+from tests.pages_payload import board_pack_file, poll_board_pack, start_board_pack
 
 pytestmark = pytest.mark.browser  # kaleido draws the charts with Chromium
 
@@ -87,65 +86,15 @@ def test_bp003_no_chromium_gives_a_clear_page(client, monkeypatch):
     assert "Traceback" not in body
 
 
-def _start(app, client, fmt: str, query: str, page: str = ids.ATTENDANCE) -> str:
-    button = {"type": ids.BOARD_PACK_BUTTON, "page": page}
-    payload = callback_payload(
-        app,
-        ids.BOARD_PACK_JOB,
-        {"page": page},
-        inputs=[
-            ({**button, "fmt": "pdf"}, "n_clicks", 1 if fmt == "pdf" else None),
-            ({**button, "fmt": "pptx"}, "n_clicks", 1 if fmt == "pptx" else None),
-        ],
-        state=[
-            ({"type": ids.URL_SYNC, "page": page}, "data", query),
-            ({"type": ids.BOARD_PACK_JOB, "page": page}, "data", None),
-        ],
-        changed=({**button, "fmt": fmt}, "n_clicks"),
-    )
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    body = response.get_json()["response"]
-    job_id = next(v["data"] for k, v in body.items() if ids.BOARD_PACK_JOB in k)
-    poll_enabled = next(v["disabled"] for k, v in body.items() if ids.BOARD_PACK_POLL in k)
-    assert poll_enabled is False and job_id
-    assert "Starting the board pack" in str(body)
-    return job_id
-
-
-def _poll_until_finished(app, client, job_id: str, page: str = ids.ATTENDANCE) -> list[dict]:
-    """Poll as the page's interval does; every response until the poll stops."""
-    seen = []
-    for n in range(1, 300):
-        payload = callback_payload(
-            app,
-            ids.BOARD_PACK_DOWNLOAD,
-            {"page": page},
-            inputs=[({"type": ids.BOARD_PACK_POLL, "page": page}, "n_intervals", n)],
-            state=[({"type": ids.BOARD_PACK_JOB, "page": page}, "data", job_id)],
-        )
-        response = client.post("/_dash-update-component", json=payload)
-        assert response.status_code in (200, 204), response.get_data(as_text=True)[:500]
-        body = response.get_json()["response"]
-        seen.append(body)
-        if next(v["disabled"] for k, v in body.items() if ids.BOARD_PACK_POLL in k):
-            return seen
-        time.sleep(0.5)
-    raise AssertionError("the board pack job never finished")
-
-
-def _download(body: dict) -> tuple[str, bytes]:
-    sent = next(v["data"] for k, v in body.items() if ids.BOARD_PACK_DOWNLOAD in k)
-    return sent["filename"], base64.b64decode(sent["content"])
-
-
 def test_bp004_background_pdf_shows_progress_then_downloads(dash_app, client):
-    job_id = _start(dash_app, client, "pdf", "?area=district:Colchester&to=2020-03&covid=exclude")
-    seen = _poll_until_finished(dash_app, client, job_id)
+    job_id = start_board_pack(
+        dash_app, client, "pdf", "?area=district:Colchester&to=2020-03&covid=exclude"
+    )
+    seen = poll_board_pack(dash_app, client, job_id)
     statuses = " ".join(str(b) for b in seen)
     assert "Gathering page" in statuses or "Drawing chart" in statuses  # progress was shown
     assert "Progress" in statuses  # as a progress bar
-    name, content = _download(seen[-1])
+    name, content = board_pack_file(seen[-1])
     assert name == "asb-board-pack_colchester-district_12m-to-2020-03.pdf"
     cover = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert "Area: Colchester district" in cover
@@ -157,8 +106,8 @@ def test_bp004_background_pdf_shows_progress_then_downloads(dash_app, client):
 def test_bp005_background_pptx(dash_app, client):
     from pptx import Presentation
 
-    job_id = _start(dash_app, client, "pptx", "?area=force&to=2021-03&covid=include")
-    name, content = _download(_poll_until_finished(dash_app, client, job_id)[-1])
+    job_id = start_board_pack(dash_app, client, "pptx", "?area=force&to=2021-03&covid=include")
+    name, content = board_pack_file(poll_board_pack(dash_app, client, job_id)[-1])
     assert name == "asb-board-pack_essex-police-force_12m-to-2021-03.pptx"
     deck = Presentation(io.BytesIO(content))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
@@ -173,8 +122,8 @@ def test_bp005_background_pptx(dash_app, client):
 def test_bp006_background_failure_is_a_clear_message(dash_app, client, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    job_id = _start(dash_app, client, "pdf", "?area=force&to=2021-03&covid=include")
-    last = _poll_until_finished(dash_app, client, job_id)[-1]
+    job_id = start_board_pack(dash_app, client, "pdf", "?area=force&to=2021-03&covid=include")
+    last = poll_board_pack(dash_app, client, job_id)[-1]
     assert "needs Chromium" in str(last) and "Traceback" not in str(last)
     assert not any(ids.BOARD_PACK_DOWNLOAD in k for k in last)
 
@@ -184,7 +133,7 @@ def test_bp007_a_job_that_stops_reporting_times_out(dash_app, client):
     dash_app.server.config["ASB_EXPORT_TIMEOUT"] = 0
     try:
         time.sleep(0.05)
-        last = _poll_until_finished(dash_app, client, job_id)[-1]
+        last = poll_board_pack(dash_app, client, job_id)[-1]
     finally:
         dash_app.server.config["ASB_EXPORT_TIMEOUT"] = 180
     assert "took longer than 0 seconds" in str(last)

@@ -9,7 +9,6 @@ import io
 import json
 import logging
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -24,10 +23,13 @@ from dashboard.loaders.templates import load_template
 from queries.accounts import save_account
 from tests.conftest import skip_or_fail
 from tests.pages_payload import (
+    board_pack_file,
     callback_payload,
     figures,
     page_payload,
     page_state,
+    poll_board_pack,
+    start_board_pack,
     table_stores,
     texts,
     url_sync_value,
@@ -46,7 +48,9 @@ DISTRICTS = (
     "Harlow",
     "Thurrock",
 )
-NOT_HARLOW = (*(d for d in DISTRICTS if d != "Harlow"), "North LPA", "South LPA")
+# Other districts, and every LPA: Harlow's own LPA (West) would give away its neighbours'
+# combined figures. The force's totals are context every user sees.
+NOT_HARLOW = (*(d for d in DISTRICTS if d != "Harlow"), "North LPA", "South LPA", "West LPA")
 BASILDON_TARGET = (
     "measure,area_type,area,direction,baseline_period_start,baseline_period_end,baseline_value,"
     "target_period_end,target_value,description,source\n"
@@ -106,6 +110,9 @@ def _page(client, page: str, **values) -> tuple[list, str]:
 
 
 def _leaks(text: str, names: tuple[str, ...]) -> list[str]:
+    """Names of other areas in the text; the user's own district may be named with its LPA
+    ("Harlow district (West LPA)"): that is a name, not the LPA's figures."""
+    text = text.replace("Harlow district (West LPA)", "Harlow district")
     return [name for name in names if name in text]
 
 
@@ -196,57 +203,15 @@ def test_res003_board_packs_from_the_page_and_by_url_show_only_harlow(restricted
     assert by_url.status_code == 200
     texts_seen = {"pdf by url": _pdf_text(by_url.data)}
     for fmt in ("pdf", "pptx"):
-        job_id = _start_pack(restricted_app, client, fmt, "?area=district:Harlow&to=2021-03")
-        name, content = _finished(restricted_app, client, job_id)
+        query = "?area=district:Harlow&to=2021-03"
+        job_id = start_board_pack(restricted_app, client, fmt, query, ids.OVERVIEW)
+        polls = poll_board_pack(restricted_app, client, job_id, ids.OVERVIEW)
+        name, content = board_pack_file(polls[-1])
         assert name.endswith(f".{fmt}") and "harlow" in name
         texts_seen[f"{fmt} job"] = _pdf_text(content) if fmt == "pdf" else _pptx_text(content)
     for kind, text in texts_seen.items():
         assert "Harlow" in text, kind
         assert _leaks(text, NOT_HARLOW) == [], kind
-
-
-def _start_pack(app, client, fmt: str, query: str, page: str = ids.OVERVIEW) -> str:
-    button = {"type": ids.BOARD_PACK_BUTTON, "page": page}
-    payload = callback_payload(
-        app,
-        ids.BOARD_PACK_JOB,
-        {"page": page},
-        inputs=[
-            ({**button, "fmt": "pdf"}, "n_clicks", 1 if fmt == "pdf" else None),
-            ({**button, "fmt": "pptx"}, "n_clicks", 1 if fmt == "pptx" else None),
-        ],
-        state=[
-            ({"type": ids.URL_SYNC, "page": page}, "data", query),
-            ({"type": ids.BOARD_PACK_JOB, "page": page}, "data", None),
-        ],
-        changed=({**button, "fmt": fmt}, "n_clicks"),
-    )
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    body = response.get_json()["response"]
-    return next(v["data"] for k, v in body.items() if ids.BOARD_PACK_JOB in k)
-
-
-def _finished(app, client, job_id: str, page: str = ids.OVERVIEW) -> tuple[str, bytes]:
-    deadline = time.monotonic() + 600  # generous: nothing here is a timing assertion
-    n = 0
-    while time.monotonic() < deadline:
-        n += 1
-        payload = callback_payload(
-            app,
-            ids.BOARD_PACK_DOWNLOAD,
-            {"page": page},
-            inputs=[({"type": ids.BOARD_PACK_POLL, "page": page}, "n_intervals", n)],
-            state=[({"type": ids.BOARD_PACK_JOB, "page": page}, "data", job_id)],
-        )
-        body = client.post("/_dash-update-component", json=payload).get_json()["response"]
-        sent = next((v.get("data") for k, v in body.items() if ids.BOARD_PACK_DOWNLOAD in k), None)
-        if sent:
-            return sent["filename"], base64.b64decode(sent["content"])
-        status = next(v["children"] for k, v in body.items() if ids.BOARD_PACK_STATUS in k)
-        assert "could not" not in json.dumps(status), status
-        time.sleep(0.5)
-    raise AssertionError("the board pack job never finished")
 
 
 def _chart_request(app, chart: str, fmt: str, state: list) -> dict:

@@ -21,7 +21,7 @@ def test_sts001_change_test_allows_for_overdispersion():
     small = quasi_poisson_change_test([*year, *[v * 1.015 for v in year[::-1]]])
     assert small.significant is False
     assert quasi_poisson_change_test(year).significant is None  # 24 months needed
-    assert "(on modelled data)" in quasi_poisson_change_test(year, modelled=True).wording
+    assert "on modelled data" in quasi_poisson_change_test(year, modelled=True).wording
 
 
 def test_sts002_pct_change_and_formatting():

@@ -256,7 +256,7 @@ def test_vp003_no_assurance_from_one_point_after_a_break(client):
     text = _client_text(client, ids.TARGETS, to="2020-03")
     incidents = text.split("Increase public confidence")[0]
     assert "consistently passing" not in incidents.lower()
-    assert "SPC assurance: no assurance icon" in incidents
+    assert "SPC assurance: none (not enough data since the break" in incidents
 
 
 def test_vp004_msg_funnel_allows_for_overdispersion(client):
@@ -275,7 +275,7 @@ def test_vp005_change_tests_allow_for_overdispersion_and_say_modelled(client):
     text = _client_text(client, ids.OVERVIEW, area="district:Colchester")
     card = text.split("ASB incidents")[1].split("Incidents attended")[0]
     assert "quasi-Poisson test allowing for month-to-month overdispersion" in card
-    assert "(on modelled data)" in card
+    assert "; on modelled data)" in card
     assert "Poisson test, p < 0.05" not in card
     assert "Illustrative split modelled" in card  # not "12-month totals … as published"
 

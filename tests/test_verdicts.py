@@ -67,7 +67,7 @@ def test_ver002_eleven_points_after_a_break_get_no_limits_signals_or_assurance()
     result = xmr(values, rebase_at=12)
     first, second = result.segments
     assert first.has_limits and not second.has_limits
-    assert second.note == "not enough data since the break: 11 of the 12 months limits need"
+    assert second.note == "not enough data since the break: 11 points, and limits need 12"
     assert all(lim is None for lim in result.limits[12:])
     assert not [s for s in result.signals if s.index >= 12]
     assert {v.category for v in result.verdicts[12:]} == {"no limits"}
@@ -427,7 +427,7 @@ def test_ver019_quasi_poisson_change_test_matches_a_glm():
     assert test.phi == pytest.approx(max(1.0, phi))
     if phi >= 1:
         assert test.t == pytest.approx(fit.tvalues[-1], rel=1e-6)
-    assert test.wording.endswith("(on modelled data)")
+    assert test.wording.endswith("; on modelled data)")
     assert "quasi-Poisson test" in test.wording and f"p = {test.p:.2g}" in test.wording
     short = quasi_poisson_change_test(y[:20])
     assert short.significant is None and "needs 24" in short.wording

@@ -177,16 +177,17 @@ class ChangeTest:
     @property
     def wording(self) -> str:
         """The verdict in words, naming the test, and saying so when the data are modelled."""
-        suffix = " (on modelled data)" if self.modelled else ""
+        suffix = "; on modelled data" if self.modelled else ""
         if self.significant is None:
-            return f"change not tested: {self.note}{suffix}"
+            return f"change not tested: {self.note}{' (on modelled data)' if self.modelled else ''}"
+        p = "p < 0.001" if self.p < 0.001 else f"p = {self.p:.2g}"
         test = (
             f"quasi-Poisson test allowing for month-to-month overdispersion, φ = {self.phi:.1f}, "
-            f"p = {self.p:.2g}"
+            f"{p}{suffix}"
         )
         if self.significant:
-            return f"a significant change ({test}){suffix}"
-        return f"not a significant change ({test}){suffix}"
+            return f"a significant change ({test})"
+        return f"not a significant change ({test})"
 
 
 def quasi_poisson_change_test(

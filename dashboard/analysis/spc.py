@@ -251,9 +251,9 @@ def _baseline(k: int, start: int, stop: int, baseline: tuple[int, int] | None) -
 def _short_note(k: int, n_points: int, n_base: int) -> str | None:
     if n_points < MIN_POINTS:
         where = "since the break" if k > 0 else "in the series"
-        return f"not enough data {where}: {n_points} of the {MIN_POINTS} months limits need"
+        return f"not enough data {where}: {n_points} points, and limits need {MIN_POINTS}"
     if n_base < MIN_POINTS:
-        return f"not enough data in the baseline: {n_base} of the {MIN_POINTS} months limits need"
+        return f"not enough data in the baseline: {n_base} points, and limits need {MIN_POINTS}"
     return None
 
 
