@@ -21,7 +21,7 @@ from callbacks.common import (
 from dashboard import formatting as fmt
 from dashboard import ids
 from dashboard.analysis.comparison import quasi_poisson_change_test, wilson_interval
-from dashboard.analysis.spc import assurance_icon, variation_icon
+from dashboard.analysis.spc import AssuranceIcon, assurance_icon, variation_icon, xmr
 from dashboard.auth.viewer import AreaScope, Viewer
 from dashboard.components import illustrative_badge, kpi_card, published_badge
 from dashboard.loaders.published import CONFIDENCE
@@ -31,7 +31,7 @@ from dashboard.urlstate import Filters
 from dashboard.verdict_badges import assurance_badge, change_text, variation_badge
 from queries.areas import AreaRecord, filter_areas, population
 from queries.incidents import PeriodTotal, district_comparison, monthly_counts, twelve_month_total
-from queries.msg import msg_periods, msg_table
+from queries.msg import msg_history, msg_periods, msg_table
 from queries.published import published_count
 from queries.surveys import results
 from queries.targets import targets
@@ -221,7 +221,24 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Ca
         shown_for.label,
         latest.source,
         testid="kpi-confidence",
+        verdicts=_series_verdicts([r.pct for r in available], "higher_is_better", "survey results"),
     )
+
+
+def _series_verdicts(values: list[float], polarity: str, what: str) -> list:
+    """Variation and assurance icons for a short series (survey results, annual ranks): with
+    fewer than 12 points they say so rather than draw limits from too little."""
+    result = xmr(values, polarity)
+    icon = variation_icon(result)
+    reason = f"{len(values)} {what}, and limits need 12" if len(values) < 12 else None
+    return [
+        variation_badge(icon),
+        assurance_badge(
+            assurance_icon(result.segments[-1] if result.segments else None, None, "increase")
+        )
+        if reason is None
+        else assurance_badge(AssuranceIcon("none", "No assurance icon", f"No icon: {reason}.")),
+    ]
 
 
 def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
@@ -281,7 +298,17 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
         "2011 Census",
         badges,
         testid="kpi-msg",
+        verdicts=_series_verdicts(
+            list(msg_rates(force.id, period_end)), "lower_is_better", "yearly rates"
+        ),
     )
+
+
+def msg_rates(force_id: int, period_end) -> list[float]:
+    """The force's MSG rate per 1,000 in each year to `period_end`."""
+    history = msg_history("asb_incidents")
+    mine = history[(history["force_id"] == force_id) & (history["period_end"] <= period_end)]
+    return [float(v) for v in mine["rate"]]
 
 
 def district_table(
