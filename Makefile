@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # What the venv installs: exact versions with hashes (requirements/*.lock, made by `make lock`).
 LOCK := requirements/test.lock
 
-.PHONY: install run test lint audit lock bench clean
+.PHONY: install run test test-fast lint audit lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,16 @@ run: install
 	$(BIN)/asb-dashboard upgrade-db
 	ASB_DEMO=$${ASB_DEMO:-1} $(BIN)/asb-dashboard run
 
-## Lint, then every test (browser tests need Debian's chromium: apt-get install chromium).
+## Lint, then every test (browser tests need Debian's chromium: apt-get install chromium), two
+## files at a time (pytest-xdist; each worker builds its own copy of the default database).
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## The fast tier for every change (about a minute): no browser, no servers started.
+test-fast: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not slow" -q
 
 ## Known vulnerabilities in the locked dependencies. Exits non-zero on a finding, and also when
 ## some packages could not be checked (scripts/audit.py says which; on its own it exits 3 then).

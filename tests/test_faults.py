@@ -92,6 +92,7 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+@pytest.mark.slow
 def test_flt003_a_killed_worker_is_replaced_and_costs_at_most_one_request(default_db_url, tmp_path):
     port = free_port()
     env = {
@@ -172,6 +173,7 @@ def _copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+@pytest.mark.slow
 def test_flt004_a_load_killed_midway_leaves_the_database_as_it_was(default_db_url, tmp_path):
     original = Path(default_db_url.removeprefix("sqlite:///"))
     database = tmp_path / "asb.sqlite3"

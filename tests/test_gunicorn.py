@@ -6,9 +6,12 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.servers import READ_TIMEOUT, free_port, procfile_command, serve
+
+pytestmark = pytest.mark.slow  # starts servers: left out of make test-fast
 
 
 def test_gun001_procfile_serves_the_app(default_db_url, tmp_path):

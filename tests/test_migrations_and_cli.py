@@ -116,6 +116,7 @@ def _single_build_loads(tmp_path) -> int:
     return _loads(url)
 
 
+@pytest.mark.slow
 def test_mig002_workers_starting_together_on_sqlite_migrate_and_build_once(tmp_path):
     """A fresh database, then one a migration behind: every worker boots, the default data is
     built once, and the schema ends current."""
@@ -136,6 +137,7 @@ def test_mig002_workers_starting_together_on_sqlite_migrate_and_build_once(tmp_p
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_mig003_workers_starting_together_on_postgresql(scratch_postgres, tmp_path):
     expected = _single_build_loads(tmp_path)
     _start_workers_together(scratch_postgres)

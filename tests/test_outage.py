@@ -137,6 +137,7 @@ def _workers(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_out002_outage_and_a_killed_worker_leave_the_server_up(proxied_postgres, tmp_path):
     """Finding 1: a worker that booted while the database was down exited, and gunicorn then
@@ -185,6 +186,7 @@ def test_out002_outage_and_a_killed_worker_leave_the_server_up(proxied_postgres,
     assert text.count("reachable again") <= 3
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_out003_workers_boot_while_the_database_is_down(proxied_postgres, tmp_path):
     url, proxy = proxied_postgres

@@ -21,6 +21,8 @@ from tests.servers import READ_TIMEOUT, Server, free_port, serve
 
 REDIS = "redis://127.0.0.1:6379/14"
 
+pytestmark = pytest.mark.slow  # starts servers: left out of make test-fast
+
 
 def _instance(url: str, tmp: Path, stack: ExitStack) -> Server:
     """One host: gunicorn with two workers, started and (when `stack` closes) stopped."""
