@@ -138,3 +138,19 @@ def test_pkg002_installed_wheel_serves_every_page_with_its_assets(installed, tmp
     )
     assert "site-packages" in where.stdout and str(ROOT) not in where.stdout
 
+
+def test_pkg003_postgres_url_without_the_extra_says_what_to_install(installed, tmp_path):
+    """base.lock has no PostgreSQL driver: one line naming the extra, no traceback."""
+    env = _env(installed, tmp_path, DATABASE_URL="postgresql://asb@127.0.0.1:1/asb")
+    done = subprocess.run(
+        [str(installed / "asb-dashboard"), "upgrade-db"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "asb-oversight-dashboard[postgres]" in lines[0], done.stderr
