@@ -2,27 +2,40 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 # What the venv installs: exact versions with hashes (requirements/*.lock, made by `make lock`).
-LOCK := requirements/test.lock
+# base.lock: what running needs (`make run`); prod.lock: base and the production back ends, the
+# PostgreSQL driver and the Redis client (a Procfile deployment); test.lock: prod and the test
+# tools (`make test`, CI); bench.lock: test and the benchmark tools.
+RUN_STAMP := $(VENV)/.installed-base
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install run test test-fast lint audit lock bench clean
+.PHONY: install install-run run test test-fast lint audit lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # The locked packages (pip checks every hash), then this project alone, built with the locked
 # setuptools; `pip check` fails if pyproject.toml needs something the lock does not have.
-$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+# One stamp per lock, so `make test` after `make run` still installs the test lock.
+define INSTALL_LOCK
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(1)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
-	touch $(STAMP)
+	touch $@
+endef
 
-install: $(STAMP)
+$(RUN_STAMP): pyproject.toml requirements/base.lock | $(BIN)/python
+	$(call INSTALL_LOCK,requirements/base.lock)
+
+$(TEST_STAMP): pyproject.toml requirements/test.lock | $(BIN)/python
+	$(call INSTALL_LOCK,requirements/test.lock)
+
+install-run: $(RUN_STAMP)
+install: $(TEST_STAMP)
 
 ## Serve the dashboard on http://127.0.0.1:8050 (PORT to change), demo mode, embedded SQLite.
-run: install
+## Installs requirements/base.lock only (a venv that has the test lock already keeps it).
+run: install-run
 	$(BIN)/asb-dashboard upgrade-db
 	ASB_DEMO=$${ASB_DEMO:-1} $(BIN)/asb-dashboard run
 
@@ -49,8 +62,11 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --un
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
 	$(UV_COMPILE) -o requirements/base.lock
-	$(UV_COMPILE) --extra test -c requirements/base.lock -o requirements/test.lock
-	$(UV_COMPILE) --extra test --extra bench -c requirements/test.lock -o requirements/bench.lock
+	$(UV_COMPILE) --extra production -c requirements/base.lock -o requirements/prod.lock
+	$(UV_COMPILE) --extra production --extra test -c requirements/prod.lock \
+		-o requirements/test.lock
+	$(UV_COMPILE) --extra production --extra test --extra bench -c requirements/test.lock \
+		-o requirements/bench.lock
 
 lint: install
 	$(BIN)/ruff check .

@@ -37,6 +37,7 @@ from dashboard.bootstrap import ensure_database
 from dashboard.extensions import cache, db
 from dashboard.outage import DATABASE_ERRORS, MESSAGE, outage_log
 from dashboard.outage_response import DatabaseUnavailable, outage_response
+from dashboard.paths import assets_folder
 from dashboard.settings import INSECURE_DEFAULT_KEY, Settings
 from dashboard.theme import register_template
 from pages import (
@@ -290,7 +291,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         server=server,
         use_pages=True,
         pages_folder="",
-        assets_folder=str(ROOT / "assets"),
+        assets_folder=str(assets_folder()),
         title=APP_TITLE,
         update_title=None,
         on_error=_on_callback_error,

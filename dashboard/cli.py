@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from dashboard.database import LockTimeout, db, load_lock, upgrade
 from dashboard.loaders.errors import LoadRejected
-from dashboard.settings import Settings
+from dashboard.settings import MissingBackend, Settings
 
 # How long a load waits for another to finish before giving up (`load --lock-timeout`). A full
 # national police.uk load takes tens of minutes.
@@ -86,6 +86,10 @@ def _run_load(fn, *args) -> None:
 @click.group()
 def main() -> None:
     """ASB Oversight Dashboard."""
+    try:
+        Settings.from_env().check_backends()
+    except MissingBackend as exc:  # one line naming the extra to install, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from dataclasses import dataclass, field, fields, replace
@@ -98,6 +99,24 @@ class Settings:
                 "or set ASB_DEMO=1 for a local demonstration."
             )
 
+    def check_backends(self) -> None:
+        """Refuse to start, in one line, when DATABASE_URL or CACHE_REDIS_URL names a back end
+        whose client library is not installed (the `postgres` and `redis` extras); SQLAlchemy
+        and flask-caching import them only when a URL asks, so this does not import them."""
+        missing = []
+        url = self.resolved_database_url
+        if url.startswith("postgresql+psycopg") and not _installed("psycopg"):
+            missing.append(("DATABASE_URL names PostgreSQL", "psycopg", "postgres"))
+        if self.cache_redis_url and not _installed("redis"):
+            missing.append(("CACHE_REDIS_URL is set", "redis", "redis"))
+        if missing:
+            what = "; ".join(f"{why} but {module} is not installed" for why, module, _ in missing)
+            extras = ",".join(extra for *_, extra in missing)
+            raise MissingBackend(
+                f"Refusing to start: {what}: pip install 'asb-oversight-dashboard[{extras}]'"
+                " (or requirements/prod.lock, as the README's production install does)"
+            )
+
     @property
     def cache_config(self) -> dict:
         if self.cache_redis_url:
@@ -117,3 +136,11 @@ class Settings:
         if cache_type == "FileSystemCache":
             config["CACHE_DIR"] = str(self.instance_dir / "cache")
         return config
+
+
+class MissingBackend(RuntimeError):
+    """A configured back end's client library (an optional extra) is not installed."""
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None

@@ -4,8 +4,17 @@ The app is built at import, in each worker (no --preload needed); the database e
 lazily per process either way.
 """
 
+import sys
+
 from dashboard.app import create_app
 from dashboard.runtime import settle_heap
+from dashboard.settings import MissingBackend, Settings
+
+try:
+    Settings.from_env().check_backends()
+except MissingBackend as exc:  # one line naming the extra to install, not a traceback
+    print(exc, file=sys.stderr, flush=True)
+    sys.exit(3)  # gunicorn's "worker failed to boot": the master stops instead of respawning
 
 app = create_app()
 server = app.server

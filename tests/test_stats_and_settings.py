@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dashboard import formatting as fmt
 from dashboard.analysis.comparison import quasi_poisson_change_test
 from dashboard.settings import Settings
@@ -75,3 +77,24 @@ def test_set002_environment_overrides():
 def test_set003_explicit_overrides_win():
     s = Settings.from_env({"port": 1234}, environ={"PORT": "9000"})
     assert s.port == 1234
+
+
+def test_set004_a_back_end_without_its_client_names_the_extra(monkeypatch):
+    from dashboard import settings as settings_module
+    from dashboard.settings import MissingBackend
+
+    postgres = Settings(
+        database_url="postgres://asb@db/asb", cache_redis_url="redis://cache:6379/0"
+    )
+    postgres.check_backends()  # both clients are installed here (test.lock has prod.lock)
+    Settings().check_backends()  # SQLite and the in-process cache need neither
+
+    monkeypatch.setattr(settings_module, "_installed", lambda module: module != "psycopg")
+    with pytest.raises(MissingBackend, match=r"asb-oversight-dashboard\[postgres\]"):
+        postgres.check_backends()
+    Settings(cache_redis_url="redis://cache:6379/0").check_backends()
+
+    monkeypatch.setattr(settings_module, "_installed", lambda module: False)
+    with pytest.raises(MissingBackend, match=r"asb-oversight-dashboard\[postgres,redis\]"):
+        postgres.check_backends()
+    Settings().check_backends()
