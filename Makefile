@@ -39,11 +39,11 @@ run: install-run
 	$(BIN)/asb-dashboard upgrade-db
 	ASB_DEMO=$${ASB_DEMO:-1} $(BIN)/asb-dashboard run
 
-## Lint, then every test (browser tests need Debian's chromium: apt-get install chromium), two
-## files at a time (pytest-xdist; each worker builds its own copy of the default database).
+## Lint, then every test (browser tests need Debian's chromium: apt-get install chromium). One
+## process: two pytest-xdist workers hung once in kaleido's Chromium on a busy machine.
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest
 
 ## The fast tier for every change (about a minute): no browser, no servers started.
 test-fast: install

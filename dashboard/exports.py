@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -206,6 +207,30 @@ def find_chromium() -> str:
     raise ImageExportUnavailable(f"No browser found: {NO_CHROMIUM}.")
 
 
+IMAGE_TIMEOUT_SECONDS = 120  # generous: a busy server draws a chart in a few seconds
+
+
+def _within(seconds: float, work: Callable[[], bytes]) -> bytes:
+    """`work()` on a daemon thread, given up after `seconds` (the thread, and kaleido's own
+    threads it starts, are daemons: a hung one never stops the process from exiting)."""
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = work()
+        except BaseException as exc:  # handed to the caller below
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, name="chart-image", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"no image after {seconds:.0f} s")
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["value"]  # type: ignore[return-value]
+
+
 def render_image(figure: Mapping, fmt: str) -> bytes:
     """PNG at print resolution (scale 2) or SVG of a figure, via kaleido and Chromium.
 
@@ -219,8 +244,12 @@ def render_image(figure: Mapping, fmt: str) -> bytes:
     height = int(fig.layout.height or 450)
     try:
         find_chromium()
-        return pio.to_image(
-            fig, format=fmt, width=1200, height=height, scale=2 if fmt == "png" else 1
+        # kaleido can wait for ever on a Chromium that died; the request must not.
+        return _within(
+            IMAGE_TIMEOUT_SECONDS,
+            lambda: pio.to_image(
+                fig, format=fmt, width=1200, height=height, scale=2 if fmt == "png" else 1
+            ),
         )
     except Exception as exc:  # kaleido raises several types; all mean "could not render"
         raise ImageExportUnavailable(
