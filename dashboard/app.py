@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
@@ -55,7 +54,6 @@ from queries._cache import data_version
 from queries.meta import database_ok
 
 log = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     overview,
     incidents,
