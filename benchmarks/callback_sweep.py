@@ -74,7 +74,7 @@ def client_for(url: str):
 
 
 def sweep(url: str) -> dict:
-    from dashboard.extensions import cache
+    from dashboard.core.extensions import cache
 
     app, client = client_for(url)
     results = {}

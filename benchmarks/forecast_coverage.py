@@ -1,7 +1,8 @@
 """How often the forecast's prediction intervals hold the 12-month total that came next.
 
 For every area of the default data (the force, its LPAs and districts) and every cut from month
-36 on, in steps of 6, fit the dashboard's own forecast (dashboard.forecast.forecast_monthly, the
+36 on, in steps of 6, fit the dashboard's own forecast
+(dashboard.analysis.forecast.forecast_monthly, the
 model the Incidents and Targets pages use) on the months before the cut and check whether the
 next 12 months' actual total lies inside its 80% and 95% intervals. Reported over all backtests
 and over those whose 12 months end before the Covid-breach year (April 2020), which no model of
@@ -29,9 +30,9 @@ FIRST_CUT = 36
 
 def coverage(url: str | None = None) -> dict:
     """Shares of held-out 12-month totals inside the 80% and 95% intervals."""
+    from dashboard.analysis.forecast import forecast_monthly
     from dashboard.app import create_app
-    from dashboard.forecast import forecast_monthly
-    from dashboard.periods import add_months
+    from dashboard.core.periods import add_months
     from queries.areas import filter_areas
     from queries.incidents import monthly_counts
 

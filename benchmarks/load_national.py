@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def child(url: str, data: str) -> None:
-    from dashboard.bootstrap import build_default_data
-    from dashboard.database import make_engine
+    from dashboard.core.database import make_engine
+    from dashboard.loaders.bootstrap import build_default_data
     from dashboard.loaders.geography import load_force_lsoas
     from dashboard.loaders.police_uk import load_street_files
 

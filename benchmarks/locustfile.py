@@ -16,7 +16,7 @@ from locust import HttpUser, between, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import ids
+from dashboard.core import ids
 from tests.pages_payload import page_payload
 
 AREAS = ["force", "lpa:North", "lpa:South", "lpa:West", "district:Colchester", "district:Harlow"]

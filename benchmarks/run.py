@@ -69,8 +69,8 @@ def step(name: str) -> float:
 
 
 def default_database(work: Path) -> tuple[str, float]:
-    from dashboard.bootstrap import build_default_data
-    from dashboard.database import make_engine
+    from dashboard.core.database import make_engine
+    from dashboard.loaders.bootstrap import build_default_data
 
     path = work / "default.sqlite3"
     path.unlink(missing_ok=True)

@@ -35,8 +35,8 @@ def _window(end: str) -> tuple[str, str]:
 def ours(url: str, queries: list[tuple[str, str]]) -> tuple[list[int], list[float]]:
     from sqlalchemy import select
 
-    from dashboard.database import db
-    from dashboard.models import Area
+    from dashboard.core.database import db
+    from dashboard.core.models import Area
     from queries.incidents import twelve_month_total
 
     db.configure(url)

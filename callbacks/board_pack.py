@@ -1,6 +1,6 @@
 """The board pack: every KPI page for the current filters, as a PDF or PowerPoint.
 
-The page's buttons start a background job (dashboard.jobs) and poll its progress, so the
+The page's buttons start a background job (dashboard.web.jobs) and poll its progress, so the
 request returns at once and other users are not held up; the finished file arrives as a
 download. `GET /board-pack.pdf?<filters>` builds the PDF synchronously for scripts.
 """
@@ -15,18 +15,19 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask import Response, abort, current_app, request
 
-from callbacks.common import covid_text, data_to, month_of, slug
-from callbacks.methods import CAVEATS, METHODS
-from callbacks.registry import PAGES
-from dashboard import board_pack, board_slides, ids
-from dashboard.auth.current import audit, request_viewer
-from dashboard.auth.viewer import Viewer
-from dashboard.components import board_pack_progress
-from dashboard.exports import ImageExportUnavailable
-from dashboard.filter_options import filters_from_params
-from dashboard.jobs import overdue, run_in_background
-from dashboard.periods import period_label
-from dashboard.urlstate import Filters
+from dashboard.builders.common import covid_text, data_to, month_of, slug
+from dashboard.builders.filters import filters_from_params
+from dashboard.builders.methods import CAVEATS, METHODS
+from dashboard.builders.registry import PAGES
+from dashboard.core import ids
+from dashboard.core.periods import period_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import Viewer
+from dashboard.render import board_pack, board_slides
+from dashboard.render.components import board_pack_progress
+from dashboard.render.exports import ImageExportUnavailable
+from dashboard.web.auth.current import audit, request_viewer
+from dashboard.web.jobs import overdue, run_in_background
 from queries.areas import area_by_selector
 from queries.export_jobs import (
     create_job,
@@ -61,9 +62,10 @@ def sections_for(
     if filters.area not in choices.area_selectors:
         raise PermissionError("No area this user may see")  # a restricted user, no areas
     area = area_by_selector(filters.area)
-    pages = [p for p in PAGES if p[0] != ids.DISTRICT or area.kind == "district"]
+    pages = [p for p in PAGES if p.id != ids.DISTRICT or area.kind == "district"]
     sections = []
-    for number, (page, title, build) in enumerate(pages, start=1):
+    for number, spec in enumerate(pages, start=1):
+        page, title, build = spec.id, spec.title, spec.build
         progress(number - 1, len(pages) + 1, f"Gathering page {number} of {len(pages)}: {title}")
         page_filters, _, choices = filters_from_params(
             {"area": filters.area, "to": filters.to, "covid": filters.covid}, viewer, page

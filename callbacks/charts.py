@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import MATCH, Dash, Input, Output, State
 
-from dashboard import ids
+from dashboard.core import ids
 
 
 def register(app: Dash) -> None:

@@ -14,12 +14,13 @@ from urllib.parse import parse_qsl
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.common import page_content
-from callbacks.registry import BUILDERS
-from dashboard import exports, ids
-from dashboard.auth.current import audit, request_viewer
-from dashboard.auth.viewer import Viewer
-from dashboard.filter_options import filters_from_params
-from dashboard.urlstate import Filters
+from dashboard.builders.filters import filters_from_params
+from dashboard.builders.registry import BUILDERS
+from dashboard.core import ids
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import Viewer
+from dashboard.render import exports
+from dashboard.web.auth.current import audit, request_viewer
 
 log = logging.getLogger(__name__)
 GONE = "This page's figures have changed since it was opened: reload the page and try again."

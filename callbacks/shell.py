@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import MATCH, Dash, Input, Output
 
-from dashboard import ids
+from dashboard.core import ids
 
 
 def register(app: Dash) -> None:

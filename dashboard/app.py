@@ -16,29 +16,23 @@ from flask_compress import Compress
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from callbacks import attendance as attendance_callbacks
 from callbacks import board_pack as board_pack_callbacks
 from callbacks import charts as chart_callbacks
-from callbacks import district as district_callbacks
 from callbacks import downloads as downloads_callbacks
-from callbacks import incidents as incidents_callbacks
 from callbacks import methods as methods_callbacks
-from callbacks import msg as msg_callbacks
-from callbacks import overview as overview_callbacks
-from callbacks import perception as perception_callbacks
+from callbacks import pages as page_callbacks
 from callbacks import shell as shell_callbacks
-from callbacks import targets as targets_callbacks
-from dashboard import ids
-from dashboard.auth import views as auth_views
-from dashboard.auth.current import current_user
-from dashboard.auth.guard import authorise, csrf, security_headers
-from dashboard.bootstrap import ensure_database
-from dashboard.extensions import cache, db
-from dashboard.outage import DATABASE_ERRORS, MESSAGE, outage_log
-from dashboard.outage_response import DatabaseUnavailable, outage_response
-from dashboard.paths import assets_folder
-from dashboard.settings import INSECURE_DEFAULT_KEY, Settings
-from dashboard.theme import register_template
+from dashboard.core import ids
+from dashboard.core.extensions import cache, db
+from dashboard.core.outage import DATABASE_ERRORS, MESSAGE, outage_log
+from dashboard.core.paths import assets_folder
+from dashboard.core.settings import INSECURE_DEFAULT_KEY, Settings
+from dashboard.core.theme import register_template
+from dashboard.loaders.bootstrap import ensure_database
+from dashboard.web.auth import views as auth_views
+from dashboard.web.auth.current import current_user
+from dashboard.web.auth.guard import authorise, csrf, security_headers
+from dashboard.web.outage_response import DatabaseUnavailable, outage_response
 from pages import (
     attendance,
     district,
@@ -317,13 +311,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
 
     shell_callbacks.register(app)
     for module in (
-        overview_callbacks,
-        incidents_callbacks,
-        attendance_callbacks,
-        perception_callbacks,
-        msg_callbacks,
-        targets_callbacks,
-        district_callbacks,
+        page_callbacks,
         methods_callbacks,
         downloads_callbacks,
         board_pack_callbacks,

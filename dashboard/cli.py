@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine, select
 
-from dashboard.database import LockTimeout, db, load_lock, upgrade
+from dashboard.core.database import LockTimeout, db, load_lock, upgrade
+from dashboard.core.paths import DATA
+from dashboard.core.settings import MissingBackend, Settings
 from dashboard.loaders.errors import LoadRejected
-from dashboard.settings import MissingBackend, Settings
 
 # How long a load waits for another to finish before giving up (`load --lock-timeout`). A full
 # national police.uk load takes tens of minutes.
@@ -117,8 +118,8 @@ def run(host: str | None, port: int | None) -> None:
 @click.option("--default-data/--empty", default=True, help="Load the shipped default dataset.")
 def init_db(default_data: bool) -> None:
     """Create or migrate the schema, and load the default dataset if the database is empty."""
-    from dashboard.bootstrap import build_default_data
-    from dashboard.database import has_data
+    from dashboard.core.database import has_data
+    from dashboard.loaders.bootstrap import build_default_data
 
     engine = _engine()
     if default_data and not has_data(engine):
@@ -131,8 +132,8 @@ def init_db(default_data: bool) -> None:
 def upgrade_db() -> None:
     """The deploy step: migrate the schema (one process at a time), and on an empty database
     with ASB_AUTO_INIT on, load the default dataset. Serving processes never need it to boot."""
-    from dashboard.bootstrap import ensure_database
-    from dashboard.outage import DATABASE_ERRORS
+    from dashboard.core.outage import DATABASE_ERRORS
+    from dashboard.loaders.bootstrap import ensure_database
 
     settings = Settings.from_env()
     if not settings.database_url:
@@ -243,7 +244,7 @@ for _name in ("incidents", "surveys", "msg", "targets", "events"):
 @main.command()
 def loads() -> None:
     """List what has been loaded, newest first."""
-    from dashboard.models import DataLoad
+    from dashboard.core.models import DataLoad
 
     with _engine().connect() as conn:
         rows = conn.execute(select(DataLoad).order_by(DataLoad.id.desc())).all()
@@ -258,13 +259,13 @@ def loads() -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(__file__).parent / "data" / "illustrative",
+    default=DATA / "illustrative",
     show_default=True,
 )
 def generate_illustrative(out: Path) -> None:
     """Regenerate the seeded illustrative files from the shipped published tables."""
-    from dashboard import illustrative
-    from dashboard.bootstrap import DATA, FORCE_NAME
+    from dashboard.loaders import illustrative
+    from dashboard.loaders.bootstrap import DATA, FORCE_NAME
 
     published = illustrative.read_published(DATA / "published")
     weights = illustrative.district_weights(
@@ -306,7 +307,7 @@ def users() -> None:
 )
 def users_create(username, role, display_name, home_area, allowed_areas, password_stdin) -> None:
     """Create a local account, or reset its password and settings (ending its sessions)."""
-    from dashboard.auth.passwords import hash_password
+    from dashboard.web.auth.passwords import hash_password
     from queries.accounts import save_account
     from queries.audit import record_event
 

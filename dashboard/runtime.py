@@ -16,7 +16,7 @@ def settle_heap() -> None:
     """
     import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401 (forecasts import it lazily)
 
-    from dashboard.boundaries import lsoa_geojson
+    from dashboard.loaders.boundaries import lsoa_geojson
 
     lsoa_geojson(())
     gc.collect()

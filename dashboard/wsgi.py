@@ -7,8 +7,8 @@ lazily per process either way.
 import sys
 
 from dashboard.app import create_app
+from dashboard.core.settings import MissingBackend, Settings
 from dashboard.runtime import settle_heap
-from dashboard.settings import MissingBackend, Settings
 
 try:
     Settings.from_env().check_backends()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard.core import ids
 
 PATH = "/methods"
 TITLE = "Methods and data"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import ids
-from dashboard.auth.current import request_viewer
-from dashboard.components import standard_page
-from dashboard.filter_options import filters_from_params
+from dashboard.builders.filters import filters_from_params
+from dashboard.core import ids
+from dashboard.render.components import standard_page
+from dashboard.web.auth.current import request_viewer
 
 PATH = "/perception"
 TITLE = "Perception and confidence"

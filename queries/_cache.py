@@ -15,8 +15,8 @@ from typing import ParamSpec, TypeVar
 from flask import has_app_context
 from sqlalchemy import func, select
 
-from dashboard.extensions import cache, db
-from dashboard.models import DataLoad
+from dashboard.core.extensions import cache, db
+from dashboard.core.models import DataLoad
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, insert, or_, select, update
 
-from dashboard.extensions import db
-from dashboard.models import UserAccount
+from dashboard.core.extensions import db
+from dashboard.core.models import UserAccount
 
 # Changing any of these ends every session of the account (see end_sessions).
 ENDS_SESSIONS = ("password_hash", "role", "active")

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from dashboard.auth.viewer import AreaScope
-from dashboard.extensions import db
-from dashboard.models import Area, AreaClosure, Population
+from dashboard.core.extensions import db
+from dashboard.core.models import Area, AreaClosure, Population
+from dashboard.core.viewer import AreaScope
 from queries._cache import memoized
 
 KIND_LABEL = {"force": "force", "lpa": "LPA", "district": "district"}

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import insert, select
 
-from dashboard.extensions import db
-from dashboard.models import AuditEvent
+from dashboard.core.extensions import db
+from dashboard.core.models import AuditEvent
 
 
 def record_event(actor: str, action: str, detail: str = "", address: str = "") -> None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from dashboard.extensions import db
-from dashboard.models import Event
+from dashboard.core.extensions import db
+from dashboard.core.models import Event
 from queries._cache import memoized
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
 
-from dashboard.extensions import db
-from dashboard.models import ExportJob
+from dashboard.core.extensions import db
+from dashboard.core.models import ExportJob
 
 KEEP_FOR = dt.timedelta(hours=24)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.forecast import Forecast, forecast_monthly
+from dashboard.analysis.forecast import Forecast, forecast_monthly
 from queries._cache import memoized
 from queries.incidents import monthly_by_category, monthly_counts
 

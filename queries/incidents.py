@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Integer, case, func, select
 
-from dashboard.auth.viewer import AreaScope
-from dashboard.extensions import db
-from dashboard.models import Area, AreaClosure, AsbIncidentMonth, Population
-from dashboard.periods import add_months, twelve_months_to
+from dashboard.core.extensions import db
+from dashboard.core.models import Area, AreaClosure, AsbIncidentMonth, Population
+from dashboard.core.periods import add_months, twelve_months_to
+from dashboard.core.viewer import AreaScope
 from queries._cache import memoized
 from queries.areas import visible_areas
 

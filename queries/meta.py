@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import func, select, text
 
-from dashboard.extensions import db
-from dashboard.models import DataLoad, MsgMeasure, SurveyResult
+from dashboard.core.extensions import db
+from dashboard.core.models import DataLoad, MsgMeasure, SurveyResult
 from queries._cache import memoized
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Float, case, cast, func, select
 
-from dashboard.extensions import db
-from dashboard.models import Area
-from dashboard.models import MsgMeasure as M
+from dashboard.core.extensions import db
+from dashboard.core.models import Area
+from dashboard.core.models import MsgMeasure as M
 from queries._cache import memoized
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from dashboard.extensions import db
-from dashboard.models import PublishedFigure as P
-from dashboard.periods import month_end
+from dashboard.core.extensions import db
+from dashboard.core.models import PublishedFigure as P
+from dashboard.core.periods import month_end
 from queries._cache import memoized
 
 

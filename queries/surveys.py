@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import select
 
-from dashboard.extensions import db
-from dashboard.models import SurveyResult as S
+from dashboard.core.extensions import db
+from dashboard.core.models import SurveyResult as S
 from queries._cache import memoized
 
 

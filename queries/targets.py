@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, select
 
-from dashboard.auth.viewer import AreaScope
-from dashboard.extensions import db
-from dashboard.models import Area
-from dashboard.models import Target as T
+from dashboard.core.extensions import db
+from dashboard.core.models import Area
+from dashboard.core.models import Target as T
+from dashboard.core.viewer import AreaScope
 from queries._cache import memoized
 from queries.areas import visible_areas
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from callbacks.board_pack import make_pack  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
-from dashboard.auth.viewer import Viewer  # noqa: E402
+from dashboard.core.viewer import Viewer  # noqa: E402
 
 EXAMPLES = ROOT / "docs" / "examples"
 FORCE_PACK = "board-pack-force-12m-to-2021-03"

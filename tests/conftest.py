@@ -10,15 +10,21 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, func, inspect, select, text
 
-from dashboard.bootstrap import DATA, FORCE_NAME, build_default_data
-from dashboard.database import db, make_engine, upgrade
+from dashboard.core.database import db, make_engine, upgrade
+from dashboard.loaders.bootstrap import DATA, FORCE_NAME, build_default_data
 from dashboard.loaders.geography import load_geography, load_population
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 ARTIFACTS = ROOT / "test-artifacts"
+
+# No test may depend on timing: Hypothesis's deadline and "too slow" check measure wall time,
+# which a busy CI machine stretches, so they are off for every property test.
+settings.register_profile("untimed", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("untimed")
 
 
 def require(name: str) -> bool:
@@ -79,7 +85,7 @@ def geo_engine(tmp_path) -> Engine:
 
 def table_counts(engine: Engine) -> dict[str, int]:
     """Row count of every table: a fingerprint to prove a rejected load changed nothing."""
-    from dashboard.models import Base
+    from dashboard.core.models import Base
 
     with engine.connect() as conn:
         return {

@@ -6,7 +6,7 @@ import base64
 import json
 import time
 
-from dashboard import ids
+from dashboard.core import ids
 
 EXTRA = {ids.INCIDENTS: {"category": "all", "break": "2020-03", "base": "auto"}}
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import ids
+from dashboard.core import ids
 from tests.pages_payload import page_payload, texts, url_key
 
 
@@ -93,7 +93,7 @@ def test_app009_serving_process_settles_its_heap():
     import gc
     import sys
 
-    from dashboard.boundaries import _all_features
+    from dashboard.loaders.boundaries import _all_features
     from dashboard.runtime import settle_heap
 
     gc.unfreeze()

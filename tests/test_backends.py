@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard.bootstrap import build_default_data
-from dashboard.database import db, make_engine
+from dashboard.core.database import db, make_engine
+from dashboard.loaders.bootstrap import build_default_data
 from tests.conftest import port_open, skip_or_fail
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -37,7 +37,7 @@ def test_be001_postgres_default_data_and_figures(scratch_postgres, default_db_ur
 
 @pytest.mark.postgres
 def test_be002_postgres_rejected_load_leaves_no_trace(scratch_postgres, tmp_path):
-    from dashboard.database import upgrade
+    from dashboard.core.database import upgrade
     from dashboard.loaders.errors import LoadRejected
     from dashboard.loaders.police_uk import load_street_files
     from tests.conftest import table_counts

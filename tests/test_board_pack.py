@@ -9,7 +9,7 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from dashboard import ids
+from dashboard.core import ids
 from queries.export_jobs import create_job, job_status
 from tests.conftest import skip_or_fail
 from tests.pages_payload import board_pack_file, poll_board_pack, start_board_pack

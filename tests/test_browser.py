@@ -333,8 +333,8 @@ def signed_in_server(default_db_url, tmp_path_factory):
     from werkzeug.serving import make_server
 
     from dashboard.app import create_app
-    from dashboard.auth.passwords import hash_password
-    from dashboard.extensions import db
+    from dashboard.core.extensions import db
+    from dashboard.web.auth.passwords import hash_password
     from queries.accounts import save_account
 
     folder = tmp_path_factory.mktemp("signed-in")
@@ -447,8 +447,8 @@ def test_brw014_database_outage_banner_then_the_page_recovers_by_itself(
     from werkzeug.serving import make_server
 
     from dashboard.app import create_app
-    from dashboard.bootstrap import build_default_data
-    from dashboard.database import make_engine
+    from dashboard.core.database import make_engine
+    from dashboard.loaders.bootstrap import build_default_data
     from tests.tcp_proxy import CuttableProxy
 
     engine = make_engine(scratch_postgres)
@@ -456,7 +456,7 @@ def test_brw014_database_outage_banner_then_the_page_recovers_by_itself(
     engine.dispose()
     proxy = CuttableProxy("127.0.0.1", 5432)
     url = scratch_postgres.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
-    from dashboard.database import db
+    from dashboard.core.database import db
 
     shared_url = db.url  # create_app points this process's database here: restored below
     app = create_app(

@@ -11,7 +11,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from dashboard import exports, ids
+from dashboard.core import ids
+from dashboard.render import exports
 from tests.conftest import skip_or_fail
 from tests.pages_payload import figures, page_payload, page_state, table_stores, url_sync_value
 

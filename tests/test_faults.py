@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import ids
-from dashboard.bootstrap import build_default_data
-from dashboard.database import db, make_engine
+from dashboard.core import ids
+from dashboard.core.database import db, make_engine
+from dashboard.loaders.bootstrap import build_default_data
 from queries import _cache
 from tests.conftest import ROOT, csrf_client
 from tests.pages_payload import page_payload

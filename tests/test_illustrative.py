@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from dashboard import illustrative
-from dashboard.bootstrap import DATA, FORCE_NAME
+from dashboard.loaders import illustrative
+from dashboard.loaders.bootstrap import DATA, FORCE_NAME
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from dashboard.cli import main
-from dashboard.database import load_lock, make_engine, upgrade
+from dashboard.core.database import load_lock, make_engine, upgrade
+from dashboard.core.models import AsbIncidentMonth
 from dashboard.loaders.errors import LoadRejected
 from dashboard.loaders.templates import load_template
-from dashboard.models import AsbIncidentMonth
 from tests.conftest import ROOT, geography_database, table_counts
 
 MiB = 1 << 20
@@ -310,7 +310,7 @@ def test_lim005_truncated_gzip_names_the_line_it_ends_at(cli_db, tmp_path):
 def test_lim006_empty_or_header_only_geography_is_rejected(
     cli_db, tmp_path, districts, lsoas, expected
 ):
-    from dashboard.bootstrap import DATA
+    from dashboard.loaders.bootstrap import DATA
 
     url, instance = cli_db
     shipped = {
@@ -389,7 +389,7 @@ def test_lim010_street_file_with_too_many_distinct_counts_is_refused(
     """Both paths give up past MAX_COUNT_KEYS (month, LSOA) counts; the careful one says where."""
     import dashboard.loaders.police_uk as police_uk
     import dashboard.loaders.street_fast as street_fast
-    from dashboard.bootstrap import DATA
+    from dashboard.loaders.bootstrap import DATA
 
     monkeypatch.setattr(police_uk, "MAX_COUNT_KEYS", 10)
     monkeypatch.setattr(street_fast, "MAX_COUNT_KEYS", 10)

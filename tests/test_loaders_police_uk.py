@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from dashboard.bootstrap import DATA
+from dashboard.core.models import Area, AreaClosure, AsbIncidentMonth, DataLoad
+from dashboard.loaders.bootstrap import DATA
 from dashboard.loaders.errors import LoadRejected
 from dashboard.loaders.police_uk import load_api_file, load_street_files
-from dashboard.models import Area, AreaClosure, AsbIncidentMonth, DataLoad
 from tests.conftest import geography_database, table_counts
 
 PUBLISHED_HEADER = (

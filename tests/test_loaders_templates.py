@@ -5,11 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.bootstrap import DATA
-from dashboard.loaders.errors import LoadRejected
-from dashboard.loaders.published import load_published
-from dashboard.loaders.templates import TEMPLATES, load_template
-from dashboard.models import (
+from dashboard.core.models import (
     AsbIncidentMonth,
     DataLoad,
     Event,
@@ -18,6 +14,10 @@ from dashboard.models import (
     SurveyResult,
     Target,
 )
+from dashboard.loaders.bootstrap import DATA
+from dashboard.loaders.errors import LoadRejected
+from dashboard.loaders.published import load_published
+from dashboard.loaders.templates import TEMPLATES, load_template
 from tests.conftest import table_counts
 
 HEADER = "month,area_type,area,category,covid_breach,incidents,attended\n"

@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from click.testing import CliRunner
 
 from dashboard.cli import main
-from dashboard.database import make_engine, schema_is_current, upgrade
-from dashboard.models import Base
+from dashboard.core.database import make_engine, schema_is_current, upgrade
+from dashboard.core.models import Base
 
 
 def test_mig001_migrations_match_models(tmp_path):
@@ -61,8 +61,8 @@ def test_cli003_run_refuses_a_default_secret_with_a_message(tmp_path):
 
 STARTING_WORKER = """
 import sys, time
-from dashboard.bootstrap import ensure_database
-from dashboard.database import make_engine
+from dashboard.loaders.bootstrap import ensure_database
+from dashboard.core.database import make_engine
 start = float(sys.argv[2])
 time.sleep(max(0.0, start - time.time()))  # every worker starts at the same moment
 ensure_database(make_engine(sys.argv[1]))
@@ -98,7 +98,7 @@ def _start_workers_together(url: str, n: int = 3) -> list[int]:
 def _loads(url: str) -> int:
     from sqlalchemy import func, select
 
-    from dashboard.models import DataLoad
+    from dashboard.core.models import DataLoad
 
     engine = make_engine(url)
     try:
@@ -109,7 +109,7 @@ def _loads(url: str) -> int:
 
 
 def _single_build_loads(tmp_path) -> int:
-    from dashboard.bootstrap import ensure_database
+    from dashboard.loaders.bootstrap import ensure_database
 
     url = f"sqlite:///{tmp_path / 'single.sqlite3'}"
     ensure_database(make_engine(url))
@@ -150,7 +150,7 @@ def test_mig003_workers_starting_together_on_postgresql(scratch_postgres, tmp_pa
 def _downgrade(engine, revision: str) -> None:
     from alembic import command
 
-    from dashboard.database import alembic_config
+    from dashboard.core.database import alembic_config
 
     cfg = alembic_config(engine)
     with engine.begin() as connection:

@@ -7,9 +7,9 @@ import sys
 import pandas as pd
 from sqlalchemy import func, select
 
+from dashboard.core.models import Area, AreaClosure, AsbIncidentMonth
 from dashboard.loaders.geography import load_force_lsoas
 from dashboard.loaders.police_uk import load_street_files
-from dashboard.models import Area, AreaClosure, AsbIncidentMonth
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -13,8 +13,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
-from dashboard import ids
-from dashboard.extensions import db
+from dashboard.core import ids
+from dashboard.core.extensions import db
 from queries.accounts import account_by_username
 from tests.pages_payload import page_payload
 from tests.test_security import SECRET, secure_url  # noqa: F401  (fixture)

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from dashboard import ids
-from dashboard.bootstrap import build_default_data
-from dashboard.database import db, make_engine
-from dashboard.outage import MESSAGE
+from dashboard.core import ids
+from dashboard.core.database import db, make_engine
+from dashboard.core.outage import MESSAGE
+from dashboard.loaders.bootstrap import build_default_data
 from tests.pages_payload import page_payload
 from tests.servers import free_port, procfile_command, serve
 from tests.tcp_proxy import CuttableProxy
@@ -69,7 +69,7 @@ def test_out001_signed_in_requests_get_the_banner_not_500_and_one_log_line(
 ):
     """Finding 2: the guard's account lookup raised, so signed-in users got 500s."""
     from dashboard.app import create_app
-    from dashboard.auth.passwords import hash_password
+    from dashboard.web.auth.passwords import hash_password
     from queries.accounts import save_account
     from tests.test_security import PASSWORD, SECRET, sign_in
 

@@ -132,7 +132,7 @@ def test_pkg002_installed_wheel_serves_every_page_with_its_assets(installed, tmp
                 checked.add(url)
     # The modules came from the virtualenv, not from the checkout.
     where = _run(
-        [str(installed / "python"), "-c", "import dashboard.paths as p; print(p.__file__)"],
+        [str(installed / "python"), "-c", "import dashboard.core.paths as p; print(p.__file__)"],
         cwd=outside,
         env=_env(installed, tmp_path),
     )

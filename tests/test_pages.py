@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard import ids
+from dashboard.core import ids
 from tests.pages_payload import array, figures, page_payload, texts, url_key
 
 

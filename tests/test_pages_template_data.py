@@ -7,10 +7,10 @@ import csv
 import numpy as np
 import pytest
 
-from dashboard import ids
 from dashboard.app import create_app
-from dashboard.bootstrap import DATA, FORCE_NAME
-from dashboard.database import db
+from dashboard.core import ids
+from dashboard.core.database import db
+from dashboard.loaders.bootstrap import DATA, FORCE_NAME
 from dashboard.loaders.templates import load_template
 from tests.conftest import csrf_client, geography_database
 from tests.pages_payload import page_payload, texts, url_key

@@ -9,11 +9,11 @@ import shutil
 import pytest
 from sqlalchemy import delete
 
-from dashboard.auth.viewer import AreaScope
-from dashboard.bootstrap import DATA
-from dashboard.database import make_engine
-from dashboard.extensions import db
-from dashboard.models import AsbIncidentMonth
+from dashboard.core.database import make_engine
+from dashboard.core.extensions import db
+from dashboard.core.models import AsbIncidentMonth
+from dashboard.core.viewer import AreaScope
+from dashboard.loaders.bootstrap import DATA
 from queries.areas import area_by_selector, filter_areas, population
 from queries.incidents import district_comparison, month_range, monthly_counts, twelve_month_total
 from queries.msg import msg_periods, msg_table

@@ -16,10 +16,11 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from dashboard import exports, ids
-from dashboard.auth.passwords import hash_password
-from dashboard.extensions import db
+from dashboard.core import ids
+from dashboard.core.extensions import db
 from dashboard.loaders.templates import load_template
+from dashboard.render import exports
+from dashboard.web.auth.passwords import hash_password
 from queries.accounts import save_account
 from tests.conftest import skip_or_fail
 from tests.pages_payload import (

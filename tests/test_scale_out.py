@@ -12,9 +12,9 @@ import pytest
 import redis
 import requests
 
-from dashboard import ids
-from dashboard.bootstrap import DATA, build_default_data
-from dashboard.database import make_engine
+from dashboard.core import ids
+from dashboard.core.database import make_engine
+from dashboard.loaders.bootstrap import DATA, build_default_data
 from tests.conftest import port_open
 from tests.pages_payload import page_payload
 from tests.servers import READ_TIMEOUT, Server, free_port, serve

@@ -14,12 +14,12 @@ import requests
 from argon2 import PasswordHasher
 from click.testing import CliRunner
 
-from dashboard import ids
-from dashboard.auth import passwords
-from dashboard.auth.passwords import hash_password
 from dashboard.cli import main as cli
-from dashboard.database import make_engine, upgrade
-from dashboard.extensions import db
+from dashboard.core import ids
+from dashboard.core.database import make_engine, upgrade
+from dashboard.core.extensions import db
+from dashboard.web.auth import passwords
+from dashboard.web.auth.passwords import hash_password
 from queries.accounts import account_by_username, save_account
 from queries.audit import recent_events
 from tests.pages_payload import (

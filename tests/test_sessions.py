@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from dashboard import ids
-from dashboard.auth.passwords import hash_password
 from dashboard.cli import main as cli
-from dashboard.extensions import db
+from dashboard.core import ids
+from dashboard.core.extensions import db
+from dashboard.web.auth.passwords import hash_password
 from queries.accounts import save_account
 from tests.pages_payload import page_payload
 from tests.test_security import (  # noqa: F401  (fixtures)

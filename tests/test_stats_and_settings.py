@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import formatting as fmt
 from dashboard.analysis.comparison import quasi_poisson_change_test
-from dashboard.settings import Settings
-from dashboard.stats import pct_change
+from dashboard.analysis.stats import pct_change
+from dashboard.core import formatting as fmt
+from dashboard.core.settings import Settings
 
 
 def test_sts001_change_test_allows_for_overdispersion():
@@ -80,8 +80,8 @@ def test_set003_explicit_overrides_win():
 
 
 def test_set004_a_back_end_without_its_client_names_the_extra(monkeypatch):
-    from dashboard import settings as settings_module
-    from dashboard.settings import MissingBackend
+    from dashboard.core import settings as settings_module
+    from dashboard.core.settings import MissingBackend
 
     postgres = Settings(
         database_url="postgres://asb@db/asb", cache_redis_url="redis://cache:6379/0"

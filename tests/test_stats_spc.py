@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from dashboard.analysis.comparison import overdispersed_funnel, wilson_interval
+from dashboard.analysis.forecast import forecast_monthly
 from dashboard.analysis.spc import assurance_icon, xmr
-from dashboard.forecast import forecast_monthly
-from dashboard.periods import add_months
-from dashboard.stats import rank_with_ties, rolling_sum, weighted_average_rate
+from dashboard.analysis.stats import rank_with_ties, rolling_sum, weighted_average_rate
+from dashboard.core.periods import add_months
 
 # Hand-checked: mean 10; moving ranges 2,2,2,2,2,... mean 2; limits 10 +/- 5.32.
 FLAT = [9, 11] * 6
@@ -145,7 +145,7 @@ def test_fc001_forecast_follows_a_seasonal_series():
 
 
 def test_map001_bands_cover_every_count_once():
-    from dashboard.figures import map_classes
+    from dashboard.builders.figures import map_classes
 
     counts = [0, 0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 40, 220]
     bands = map_classes(counts)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.urlstate import Filters, parse_filters
+from dashboard.core.urlstate import Filters, parse_filters
 
 AREAS = ["force", "lpa:North", "district:Colchester", "district:Braintree & Uttlesford"]
 MONTHS = ["2016-03", "2016-04", "2021-02", "2021-03"]

@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from dashboard import ids
-from dashboard.bootstrap import DATA
-from dashboard.database import db
+from dashboard.core import ids
+from dashboard.core.database import db
+from dashboard.loaders.bootstrap import DATA
 from dashboard.loaders.templates import load_template
 from tests.conftest import csrf_client
 from tests.pages_payload import page_payload, texts
@@ -110,7 +110,7 @@ def test_vp007d_hot_spot_changes_say_what_they_compare_and_skip_small_bases(clie
 
 
 def test_vp007e_ranks_read_from_the_nearer_end():
-    from dashboard import formatting as fmt
+    from dashboard.core import formatting as fmt
 
     assert fmt.rank_words(9, 10, "rate") == "2nd highest rate of 10"
     assert fmt.rank_words(2, 10) == "2nd lowest of 10"
@@ -158,7 +158,7 @@ def test_vp009_forecast_shows_only_informative_years_and_explains_the_forces(cli
 
 
 def test_vp009b_chances_are_never_a_bare_certainty():
-    from dashboard import formatting as fmt
+    from dashboard.core import formatting as fmt
 
     assert fmt.chance(1.0) == "more than 99%"
     assert fmt.chance(0.0) == "less than 1%"
@@ -180,7 +180,7 @@ def test_vp009d_a_year_whose_interval_says_nothing_is_cut():
     import numpy as np
     import pandas as pd
 
-    from dashboard.forecast import Forecast
+    from dashboard.analysis.forecast import Forecast
 
     rng = np.random.default_rng(1)
     months = [dt.date(2021 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(24)]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
+from dashboard.core.models import Area, DataLoad
 from dashboard.loaders.reading import file_sha256
-from dashboard.models import Area, DataLoad
 
 INSERT_CHUNK = 10_000  # rows per INSERT: the driver's copy of the parameters stays small
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select, text, update
 
+from dashboard.core.models import Area, AreaClosure, Population
 from dashboard.loaders.base import AreaIndex, LoadReport, record_load, slug
 from dashboard.loaders.errors import LoadRejected, Problem
 from dashboard.loaders.reading import CsvFile, ProblemList, parse_count, parse_number
-from dashboard.models import Area, AreaClosure, Population
 
 # Rebuild the closure from parent links in SQL; works on SQLite and PostgreSQL alike.
 _CLOSURE_SQL = text(

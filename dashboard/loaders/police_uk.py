@@ -22,6 +22,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import aliased
 from tqdm import tqdm
 
+from dashboard.core.models import Area, AreaClosure, AsbIncidentMonth
 from dashboard.loaders.base import (
     AreaIndex,
     LoadReport,
@@ -40,7 +41,6 @@ from dashboard.loaders.reading import (
 )
 from dashboard.loaders.street_fast import MAX_COUNT_KEYS, street_counts
 from dashboard.loaders.write_behind import WriteBehind
-from dashboard.models import Area, AreaClosure, AsbIncidentMonth
 
 ASB_STREET = "Anti-social behaviour"
 ASB_API = "anti-social-behaviour"

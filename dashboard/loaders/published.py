@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from dashboard.core.models import PublishedFigure
 from dashboard.loaders.base import AreaIndex, LoadReport, record_load, replace_rows
 from dashboard.loaders.errors import LoadRejected, Problem
 from dashboard.loaders.reading import (
@@ -24,7 +25,6 @@ from dashboard.loaders.reading import (
     parse_pct,
 )
 from dashboard.loaders.templates import write_survey_results
-from dashboard.models import PublishedFigure
 
 REPORT = "Essex Police ASB deep-dive report to the Police, Fire and Crime Panel (2021)"
 CSEW_DIFFERENCE = "csew_pt_diff:"  # + the measure: the report's printed change from 2016

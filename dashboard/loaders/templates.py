@@ -12,6 +12,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert
 
+from dashboard.core.models import (
+    CATEGORIES,
+    Area,
+    AsbIncidentMonth,
+    Event,
+    MsgMeasure,
+    SurveyResult,
+    Target,
+)
 from dashboard.loaders.base import (
     INSERT_CHUNK,
     AreaIndex,
@@ -33,15 +42,6 @@ from dashboard.loaders.reading import (
     parse_number,
     parse_optional_count,
     parse_pct,
-)
-from dashboard.models import (
-    CATEGORIES,
-    Area,
-    AsbIncidentMonth,
-    Event,
-    MsgMeasure,
-    SurveyResult,
-    Target,
 )
 
 AREA_TYPES = ("force", "lpa", "district", "local_authority", "lsoa")

@@ -6,9 +6,12 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, html
+from dash import html
 
-from callbacks.common import (
+from dashboard.analysis.comparison import quasi_poisson_change_test, wilson_interval
+from dashboard.analysis.spc import AssuranceIcon, assurance_icon, variation_icon, xmr
+from dashboard.analysis.stats import pct_change
+from dashboard.builders.common import (
     INCIDENT_SOURCE,
     MODELLED_SOURCE,
     areas_for,
@@ -16,19 +19,14 @@ from callbacks.common import (
     covid_text,
     incidents_spc,
     month_of,
-    register_page,
 )
-from dashboard import formatting as fmt
-from dashboard import ids
-from dashboard.analysis.comparison import quasi_poisson_change_test, wilson_interval
-from dashboard.analysis.spc import AssuranceIcon, assurance_icon, variation_icon, xmr
-from dashboard.auth.viewer import AreaScope, Viewer
-from dashboard.components import illustrative_badge, kpi_card, published_badge
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import add_months, month_end, month_label, period_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import AreaScope, Viewer
 from dashboard.loaders.published import CONFIDENCE
-from dashboard.periods import add_months, month_end, month_label, period_label
-from dashboard.stats import pct_change
-from dashboard.urlstate import Filters
-from dashboard.verdict_badges import assurance_badge, change_text, variation_badge
+from dashboard.render.components import illustrative_badge, kpi_card, published_badge
+from dashboard.render.verdict_badges import assurance_badge, change_text, variation_badge
 from queries.areas import AreaRecord, filter_areas, population
 from queries.incidents import PeriodTotal, district_comparison, monthly_counts, twelve_month_total
 from queries.msg import msg_history, msg_periods, msg_table
@@ -405,7 +403,3 @@ def build(filters: Filters, _choices, viewer: Viewer) -> list:
             **{"aria-label": "Districts compared"},
         ),
     ]
-
-
-def register(app: Dash) -> None:
-    register_page(app, ids.OVERVIEW, build)

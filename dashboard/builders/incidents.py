@@ -6,27 +6,26 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, html
+from dash import html
 
-from callbacks.common import (
+from dashboard.analysis.spc import seasonal_xmr, variation_icon
+from dashboard.analysis.stats import pct_change, rolling_sum
+from dashboard.builders import figures
+from dashboard.builders.common import (
     INCIDENT_SOURCE,
     areas_for,
     covid_text,
     export_name,
     last_march_year,
     month_of,
-    register_page,
     source_data_to,
 )
-from dashboard import figures, ids
-from dashboard import formatting as fmt
-from dashboard.analysis.spc import seasonal_xmr, variation_icon
-from dashboard.auth.viewer import Viewer
-from dashboard.components import chart_block, data_table, illustrative_badge
-from dashboard.periods import add_months, month_label, period_label
-from dashboard.stats import pct_change, rolling_sum
-from dashboard.urlstate import Filters
-from dashboard.verdict_badges import variation_badge
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import add_months, month_label, period_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import Viewer
+from dashboard.render.components import chart_block, data_table, illustrative_badge
+from dashboard.render.verdict_badges import variation_badge
 from queries.events import events
 from queries.forecasts import incident_forecast
 from queries.incidents import annual_totals, monthly_by_category, monthly_counts
@@ -492,7 +491,3 @@ def build(filters: Filters, _choices, _viewer: Viewer) -> list:
         spc_block(area, filters, frame, illustrative),
         forecast_block(area, filters, frame, illustrative),
     ]
-
-
-def register(app: Dash) -> None:
-    register_page(app, ids.INCIDENTS, build, extra=("category", "break", "base"))

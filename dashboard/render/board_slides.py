@@ -14,8 +14,8 @@ from pptx import Presentation
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Cm, Pt
 
-from dashboard.board_pack import Section
-from dashboard.exports import LICENCE
+from dashboard.render.board_pack import Section
+from dashboard.render.exports import LICENCE
 
 WIDTH, HEIGHT = Cm(33.867), Cm(19.05)  # 16:9
 

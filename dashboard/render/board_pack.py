@@ -33,8 +33,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dashboard import ids
-from dashboard.exports import LICENCE, NO_CHROMIUM, ImageExportUnavailable, find_chromium
+from dashboard.core import ids
+from dashboard.render.exports import LICENCE, NO_CHROMIUM, ImageExportUnavailable, find_chromium
 
 MAX_TABLE_ROWS = 24
 _render_lock = threading.Lock()  # kaleido's image server is one per process

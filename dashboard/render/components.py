@@ -9,10 +9,10 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import ids
-from dashboard.auth.current import may
-from dashboard.figures import stamp_data_to
-from dashboard.urlstate import Filters
+from dashboard.builders.figures import stamp_data_to
+from dashboard.core import ids
+from dashboard.core.urlstate import Filters
+from dashboard.web.auth.current import may
 
 ILLUSTRATIVE_TEXT = (
     "Illustrative: modelled by a seeded generator from the published force totals, not real "

@@ -1,6 +1,6 @@
 """Who asks and which areas they may see: one value, captured where work starts, passed down.
 
-A request captures its viewer once (dashboard.auth.current.request_viewer); a background job
+A request captures its viewer once (dashboard.web.auth.current.request_viewer); a background job
 is handed the viewer of the request that started it; the CLI uses a system viewer. Queries,
 builders, jobs and exports take it as an argument and never look it up themselves, so a job
 on a thread with no request cannot silently widen what a restricted user sees.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from werkzeug.exceptions import ServiceUnavailable
 
-from dashboard.outage import MESSAGE, RETRY_SECONDS, outage_log
+from dashboard.core.outage import MESSAGE, RETRY_SECONDS, outage_log
 
 
 class DatabaseUnavailable(ServiceUnavailable):

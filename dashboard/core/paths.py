@@ -13,7 +13,10 @@ import sys
 import sysconfig
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent.parent  # dashboard/
+ROOT = PACKAGE.parent  # a checkout's top level
+DATA = PACKAGE / "data"
+MIGRATIONS = PACKAGE / "migrations"
 INSTALLED = Path("share") / "asb-oversight-dashboard" / "assets"
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from dash import Dash, html
+from dash import html
 
-from callbacks.common import (
+from dashboard.analysis.spc import laney_p_prime
+from dashboard.builders import figures
+from dashboard.builders.common import (
     INCIDENT_SOURCE,
     MODELLED_SOURCE,
     SPC_BREAK,
@@ -16,16 +18,13 @@ from callbacks.common import (
     export_name,
     last_march_year,
     month_of,
-    register_page,
     source_data_to,
 )
-from dashboard import figures, ids
-from dashboard import formatting as fmt
-from dashboard.analysis.spc import laney_p_prime
-from dashboard.auth.viewer import AreaScope, Viewer
-from dashboard.components import chart_block, data_table
-from dashboard.periods import month_label, period_label
-from dashboard.urlstate import Filters
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import month_label, period_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import AreaScope, Viewer
+from dashboard.render.components import chart_block, data_table
 from queries.incidents import annual_totals, district_comparison, monthly_counts, twelve_month_total
 from queries.published import published_count
 
@@ -236,7 +235,3 @@ def build(filters: Filters, _choices, viewer: Viewer) -> list:
         district_block(force, area, end, filters, viewer.scope),
         spc_block(area, end, filters),
     ]
-
-
-def register(app: Dash) -> None:
-    register_page(app, ids.ATTENDANCE, build)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 
-BOUNDARIES = Path(__file__).parent / "data" / "boundaries" / "essex_lsoa_2011.geojson"
+from dashboard.core.paths import DATA
+
+BOUNDARIES = DATA / "boundaries" / "essex_lsoa_2011.geojson"
 OS_NOTICE = "Contains Ordnance Survey data © Crown copyright and database right 2014"
 
 

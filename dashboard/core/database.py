@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -19,9 +18,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 
-from dashboard.outage import outage_log
+from dashboard.core.outage import outage_log
+from dashboard.core.paths import MIGRATIONS
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_SECONDS = 5
 SCHEMA_LOCK_KEY = 0x41534202  # "ASB" + 2: any constant unique to this app's advisory locks
 LOAD_LOCK_KEY = 0x41534203  # its own key: a load never waits for the schema lock, nor it for one
@@ -218,7 +217,7 @@ def schema_is_current(engine: Engine) -> bool:
 
 def has_data(engine: Engine) -> bool:
     """True once any load has been recorded (so a first start knows to build the default data)."""
-    from dashboard.models import DataLoad
+    from dashboard.core.models import DataLoad
 
     if not inspect(engine).has_table("data_load"):
         return False

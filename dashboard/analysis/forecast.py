@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.periods import add_months
+from dashboard.core.periods import add_months
 
 MODEL_DESCRIPTION = (
     "ETS(A,Ad,A): additive errors, damped additive trend and additive 12-month seasonality; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, g, has_request_context, session
 
-from dashboard.auth.viewer import NOBODY, Viewer
+from dashboard.core.viewer import NOBODY, Viewer
 
 DEMO_USER = Viewer("demo", "Demonstration user", "admin")
 

@@ -7,27 +7,26 @@ from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, html
+from dash import html
 
-from callbacks.common import (
+from dashboard.analysis.stats import pct_change, rolling_sum
+from dashboard.builders import figures
+from dashboard.builders.common import (
     INCIDENT_SOURCE,
     POLICE_UK_SOURCE,
     areas_for,
     covid_text,
     export_name,
     month_of,
-    register_page,
     source_data_to,
 )
-from callbacks.overview import attendance_card, incidents_card
-from dashboard import figures, ids
-from dashboard import formatting as fmt
-from dashboard.auth.viewer import AreaScope, Viewer
-from dashboard.boundaries import OS_NOTICE, lsoa_geojson
-from dashboard.components import chart_block, data_table
-from dashboard.periods import add_months, month_label, period_label
-from dashboard.stats import pct_change, rolling_sum
-from dashboard.urlstate import Filters
+from dashboard.builders.overview import attendance_card, incidents_card
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import add_months, month_label, period_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import AreaScope, Viewer
+from dashboard.loaders.boundaries import OS_NOTICE, lsoa_geojson
+from dashboard.render.components import chart_block, data_table
 from queries.areas import population, visible_areas
 from queries.incidents import (
     district_comparison,
@@ -295,7 +294,3 @@ def build(filters: Filters, _choices, viewer: Viewer) -> list:
         rank_block(force, area, end, filters, viewer.scope),
         map_block(area),
     ]
-
-
-def register(app: Dash) -> None:
-    register_page(app, ids.DISTRICT, build)

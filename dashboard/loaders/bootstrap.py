@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dashboard.database import has_data, schema_lock, upgrade
+from dashboard.core.database import has_data, schema_lock, upgrade
 from dashboard.loaders.base import LoadReport
 from dashboard.loaders.geography import load_geography, load_population
 from dashboard.loaders.police_uk import load_street_files
@@ -16,7 +15,8 @@ from dashboard.loaders.templates import load_template
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).parent / "data"
+from dashboard.core.paths import DATA  # noqa: E402  (re-exported)
+
 FORCE_NAME = "Essex Police"
 
 

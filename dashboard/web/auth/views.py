@@ -17,9 +17,9 @@ from flask import (
     url_for,
 )
 
-from dashboard.auth.current import current_user
-from dashboard.auth.passwords import verify_password
-from dashboard.models import ROLES
+from dashboard.core.models import ROLES
+from dashboard.web.auth.current import current_user
+from dashboard.web.auth.passwords import verify_password
 from queries.accounts import (
     Account,
     account_by_oidc_subject,

@@ -6,17 +6,17 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from dash import Dash, html
+from dash import html
 
-from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
-from dashboard import figures, ids
-from dashboard import formatting as fmt
 from dashboard.analysis.comparison import Z95, Z998, overdispersed_funnel
-from dashboard.auth.viewer import Viewer
-from dashboard.components import chart_block, data_table
-from dashboard.periods import month_end, month_label
-from dashboard.stats import weighted_average_rate
-from dashboard.urlstate import Filters
+from dashboard.analysis.stats import weighted_average_rate
+from dashboard.builders import figures
+from dashboard.builders.common import areas_for, export_name, month_of, source_data_to
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import month_end, month_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import Viewer
+from dashboard.render.components import chart_block, data_table
 from queries.msg import msg_history
 from queries.published import published_count
 
@@ -232,7 +232,3 @@ def build(filters: Filters, _choices, _viewer: Viewer) -> list:
         rank_block(force, history, illustrative),
         funnel_block(force, history, latest, illustrative),
     ]
-
-
-def register(app: Dash) -> None:
-    register_page(app, ids.MSG, build)

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from flask import Flask, Response, jsonify, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
-from dashboard import ids
-from dashboard.auth.current import current_user
-from dashboard.outage import DATABASE_ERRORS
-from dashboard.outage_response import outage_response
+from dashboard.core import ids
+from dashboard.core.outage import DATABASE_ERRORS
+from dashboard.web.auth.current import current_user
+from dashboard.web.outage_response import outage_response
 from queries.audit import record_event
 
 log = logging.getLogger(__name__)

@@ -5,26 +5,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from dash import Dash, html
+from dash import html
 
-from callbacks.common import (
+from dashboard.analysis.spc import assurance_icon, seasonal_xmr, variation_icon, xmr
+from dashboard.builders import figures
+from dashboard.builders.common import (
     INCIDENT_SOURCE,
     SPC_BREAK,
     areas_for,
     export_name,
     month_of,
-    register_page,
     source_data_to,
 )
-from dashboard import figures, ids
-from dashboard import formatting as fmt
-from dashboard.analysis.spc import assurance_icon, seasonal_xmr, variation_icon, xmr
-from dashboard.auth.viewer import Viewer
-from dashboard.components import chart_block, data_table
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import add_months, month_end, month_label, period_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import Viewer
 from dashboard.loaders.published import CONFIDENCE
-from dashboard.periods import add_months, month_end, month_label, period_label
-from dashboard.urlstate import Filters
-from dashboard.verdict_badges import assurance_badge, status_pill, variation_badge
+from dashboard.render.components import chart_block, data_table
+from dashboard.render.verdict_badges import assurance_badge, status_pill, variation_badge
 from queries.areas import filter_areas
 from queries.forecasts import incident_forecast
 from queries.incidents import annual_totals, month_range, monthly_counts, twelve_month_total
@@ -286,7 +285,3 @@ def build(filters: Filters, _choices, viewer: Viewer) -> list:
         ),
         *[target_block(t, end, i) for i, t in enumerate(all_targets)],
     ]
-
-
-def register(app: Dash) -> None:
-    register_page(app, ids.TARGETS, build)

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.analysis.spc import SpcResult
-from dashboard.theme import OKABE_ITO
+from dashboard.core.theme import OKABE_ITO
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, _, BLACK = OKABE_ITO
 GREY = "#6b6b6b"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dashboard.auth.viewer import Viewer
-from dashboard.periods import add_months, month_label
-from dashboard.urlstate import Choice, Filters, parse_filters
+from dashboard.core.periods import add_months, month_label
+from dashboard.core.urlstate import Choice, Filters, parse_filters
+from dashboard.core.viewer import Viewer
 from queries.areas import visible_areas
 from queries.incidents import month_range
 

@@ -7,17 +7,17 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, html
+from dash import html
 
-from callbacks.common import areas_for, export_name, month_of, register_page, source_data_to
-from dashboard import figures, ids
-from dashboard import formatting as fmt
 from dashboard.analysis.comparison import wilson_interval
-from dashboard.auth.viewer import Viewer
-from dashboard.components import chart_block, data_table
+from dashboard.builders import figures
+from dashboard.builders.common import areas_for, export_name, month_of, source_data_to
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import month_end, month_label
+from dashboard.core.urlstate import Filters
+from dashboard.core.viewer import Viewer
 from dashboard.loaders.published import CONFIDENCE, CSEW, CSEW_DIFFERENCE
-from dashboard.periods import month_end, month_label
-from dashboard.urlstate import Filters
+from dashboard.render.components import chart_block, data_table
 from queries.published import printed_differences
 from queries.surveys import survey_table
 
@@ -339,7 +339,3 @@ def build(filters: Filters, _choices, _viewer: Viewer) -> list:
         confidence_block(area, force, end),
         victims_block(force),
     ]
-
-
-def register(app: Dash) -> None:
-    register_page(app, ids.PERCEPTION, build)

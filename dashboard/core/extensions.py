@@ -2,7 +2,7 @@
 
 from flask_caching import Cache
 
-from dashboard.database import db
+from dashboard.core.database import db
 
 cache = Cache()
 

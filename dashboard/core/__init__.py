@@ -1,0 +1,1 @@
+"""Settings, extensions, the database and its models, and the vocabularies every layer shares."""

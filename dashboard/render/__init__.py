@@ -1,0 +1,1 @@
+"""Renderers: a Page to the Dash tree, the PDF, the slides, CSV/XLSX and images."""
