@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask import Response, abort, current_app, request
 
-from dashboard.builders.common import covid_text, data_to, month_of, slug
+from dashboard.builders.common import covid_text, data_to_items, month_of, slug
 from dashboard.builders.filters import filters_from_params
 from dashboard.builders.methods import CAVEATS, METHODS
 from dashboard.builders.registry import PAGES
@@ -23,6 +23,7 @@ from dashboard.core import ids
 from dashboard.core.periods import period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
+from dashboard.model import Page
 from dashboard.render import board_pack, board_slides
 from dashboard.render.components import board_pack_progress
 from dashboard.render.exports import ImageExportUnavailable
@@ -71,11 +72,16 @@ def sections_for(
             {"area": filters.area, "to": filters.to, "covid": filters.covid}, viewer, page
         )
         content = build(page_filters, choices, viewer)
-        sections.append(board_pack.Section(title, board_pack.blocks_of(content)))
+        blocks = (
+            board_pack.blocks_from_page(content)
+            if isinstance(content, Page)
+            else board_pack.blocks_of(content)
+        )
+        sections.append(board_pack.Section(title, blocks))
     cover = {
         "Area": area.label,
         "Period": f"{period_label(month_of(filters.to))}, {covid_text(filters)}",
-        "Data to": board_pack._text(board_pack._json(data_to())).replace("Data to: ", ""),
+        "Data to": " · ".join(f"{what} {when}" for what, when in data_to_items()),
         "Generated": board_pack.generated_at(),
         "Filters": filters.query_string(),
         "Note": "Figures marked illustrative are modelled from the published force totals, not "

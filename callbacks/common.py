@@ -15,6 +15,8 @@ from dashboard.core import ids
 from dashboard.core.extensions import cache
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
+from dashboard.model import Page
+from dashboard.render.dash_page import render_page
 from dashboard.web.auth.current import request_viewer
 from queries._cache import data_version
 from queries.incidents import month_range
@@ -52,6 +54,25 @@ def draw_first_chart(content: list) -> list:
     return content
 
 
+def page_model(
+    page: str, build: Build, filters: Filters, choices: FilterChoices, viewer: Viewer
+) -> Page | list:
+    """A page's model for these filters as this viewer may see it, built once per data version
+    (downloads and board packs read it; the screen reads its rendered form)."""
+    key = f"model:{page}:{filters.query_string()}:{data_version()}:{viewer.scope.key}"
+    try:
+        hit = cache.get(key)
+    except Exception:  # the cache being down never stops a page
+        hit = None
+    if hit is not None:
+        return hit
+    model = build(filters, choices, viewer)
+    if isinstance(model, Page):
+        with contextlib.suppress(Exception):
+            cache.set(key, model)
+    return model
+
+
 def page_content(
     page: str, build: Build, filters: Filters, choices: FilterChoices, viewer: Viewer
 ) -> list:
@@ -69,7 +90,11 @@ def page_content(
         hit = None
     if hit is not None:
         return hit
-    content = [printed_filters(filters), data_to(), *build(filters, choices, viewer)]
+    model = page_model(page, build, filters, choices, viewer)
+    if isinstance(model, Page):
+        content = render_page(model, viewer.may("export"))
+    else:
+        content = [printed_filters(filters), data_to(), *model]
     # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
     serialised = draw_first_chart(json.loads(json.dumps(content, cls=PlotlyJSONEncoder)))
     with contextlib.suppress(Exception):

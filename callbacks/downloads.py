@@ -13,13 +13,15 @@ from urllib.parse import parse_qsl
 
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.common import page_content
+from callbacks.common import page_content, page_model
 from dashboard.builders.filters import filters_from_params
 from dashboard.builders.registry import BUILDERS
 from dashboard.core import ids
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
+from dashboard.model import Page, find_chart, find_table
 from dashboard.render import exports
+from dashboard.render.images import chart_figure
 from dashboard.web.auth.current import audit, request_viewer
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,9 @@ def server_content(pages: list, queries: list, viewer: Viewer) -> tuple[str, Fil
     filters, messages, choices = filters_from_params(params, viewer, page)
     if messages or filters.area not in choices.area_selectors:
         return None  # the filters were not the page's own: refuse rather than guess
+    model = page_model(page, build, filters, choices, viewer)
+    if isinstance(model, Page):
+        return page, filters, model
     return page, filters, page_content(page, build, filters, choices, viewer)
 
 
@@ -72,23 +77,30 @@ def download_table(clicks: list, pages: list, queries: list):
     if found is None:
         return no_update
     page, filters, content = found
-    stored = find_store(content, ids.TABLE_DATA, "table", ctx.triggered_id["table"])
-    if not isinstance(stored, dict):
-        return no_update
+    key = ctx.triggered_id["table"]
+    if isinstance(content, Page):
+        table = find_table(content, key)
+        if table is None:
+            return no_update
+        caption, illustrative = table.caption, table.illustrative
+        frame = table.export_frame()
+    else:
+        stored = find_store(content, ids.TABLE_DATA, "table", key)
+        if not isinstance(stored, dict):
+            return no_update
+        caption, illustrative = stored["caption"], bool(stored.get("illustrative"))
+        frame = exports.typed_frame(stored["columns"], stored["rows"])
     fmt = ctx.triggered_id["fmt"]
-    illustrative = bool(stored.get("illustrative"))
-    frame = exports.flag_illustrative(
-        exports.typed_frame(stored["columns"], stored["rows"]), illustrative
-    )
-    stem = exports.file_stem(stored["caption"])
-    audit("export", f"table as {fmt}: {stored['caption'][:200]}")
+    frame = exports.flag_illustrative(frame, illustrative)
+    stem = exports.file_stem(caption)
+    audit("export", f"table as {fmt}: {caption[:200]}")
     if fmt == "csv":
         return dcc.send_bytes(exports.to_csv(frame), f"{stem}.csv")
     # The checked filters, not the text the browser sent.
     query = filters.query_string()
     path = "/" if page == ids.OVERVIEW else f"/{page}"  # every other page's path is its id
     about = exports.about_sheet(
-        stored["caption"], dict(parse_qsl(query.lstrip("?"))), f"{path}{query}", illustrative
+        caption, dict(parse_qsl(query.lstrip("?"))), f"{path}{query}", illustrative
     )
     return dcc.send_bytes(exports.to_xlsx(frame, about), f"{stem}.xlsx")
 
@@ -104,10 +116,16 @@ def download_chart(png_clicks, svg_clicks, pages: list, queries: list):
     if found is None:
         return no_update, GONE
     content = found[2]
-    figure = find_store(content, ids.CHART_FIGURE, "chart", chart)
-    if not isinstance(figure, dict):
-        return no_update, GONE
-    filename = find_store(content, ids.CHART_FILENAME, "chart", chart) or "chart"
+    if isinstance(content, Page):
+        model = find_chart(content, chart)
+        if model is None:
+            return no_update, GONE
+        figure, filename = chart_figure(model), model.filename
+    else:
+        figure = find_store(content, ids.CHART_FIGURE, "chart", chart)
+        if not isinstance(figure, dict):
+            return no_update, GONE
+        filename = find_store(content, ids.CHART_FILENAME, "chart", chart) or "chart"
     fmt = ctx.triggered_id["fmt"]
     audit("export", f"chart as {fmt}: {filename}")
     try:

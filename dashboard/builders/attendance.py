@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from dash import html
 
 from dashboard.analysis.spc import laney_p_prime
 from dashboard.builders import figures
@@ -18,13 +17,15 @@ from dashboard.builders.common import (
     export_name,
     last_march_year,
     month_of,
+    page_for,
     source_data_to,
 )
 from dashboard.core import formatting as fmt
+from dashboard.core import ids
 from dashboard.core.periods import month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import AreaScope, Viewer
-from dashboard.render.components import chart_block, data_table
+from dashboard.model import Chart, Column, Note, Page, Table
 from queries.incidents import annual_totals, district_comparison, monthly_counts, twelve_month_total
 from queries.published import published_count
 
@@ -53,46 +54,55 @@ def annual_block(area, filters: Filters, end: dt.date):
         source,
         illustrative,
     )
-    rows = []
-    for r in annual.itertuples():
-        published = (
-            published_count("asb_attended", area.id, dt.date(r.year, 3, 1))
-            if area.kind == "force" and filters.include_covid
-            else None
-        )
-        rows.append(
-            {
-                "12 months to": f"March {r.year}",
-                "Incidents": fmt.count(r.incidents),
-                "Attended": fmt.count(r.attended),
-                "% attended": fmt.pct(r.pct),
-                "Published attended": "matches" if published == r.attended else "—",
-            }
-        )
+    published = [
+        published_count("asb_attended", area.id, dt.date(r.year, 3, 1))
+        if area.kind == "force" and filters.include_covid
+        else None
+        for r in annual.itertuples()
+    ]
     low, high = annual["pct"].min(), annual["pct"].max()
     summary = (
         f"Between {fmt.pct(low)} and {fmt.pct(high)} of incidents were attended in every "
         f"12 months to March from {annual['year'].min()} to {annual['year'].max()} "
         f"({area.label}, {covid_text(filters)})."
     )
-    table = data_table(
-        pd.DataFrame(rows),
+    table = Table(
         f"Incidents attended, {area.label}, {covid_text(filters)}. Source: {source}.",
-        numeric=["Incidents", "Attended", "% attended"],
+        pd.DataFrame(
+            {
+                "12 months to": [dt.date(y, 3, 1) for y in annual["year"]],
+                "Incidents": annual["incidents"],
+                "Attended": annual["attended"],
+                "% attended": annual["pct"],
+                "Published attended": [
+                    "matches" if p == r.attended else None
+                    for p, r in zip(published, annual.itertuples(), strict=True)
+                ],
+            }
+        ),
+        (
+            Column("12 months to", "month"),
+            Column("Incidents", "count"),
+            Column("Attended", "count"),
+            Column("% attended", "percent"),
+            Column("Published attended"),
+        ),
         row_header="12 months to",
         illustrative=illustrative,
     )
-    return chart_block(
-        "att-annual",
-        "Incidents attended, 12 months to March",
-        fig,
-        summary,
-        table,
-        f"Period: 12 months to March · Area: {area.label} · Source: {source}",
-        export_name("asb-attended", area, "12m-to-march"),
-        illustrative,
-        extra=[html.P(THRIVE, className="chart-notes")],
+    return Chart(
+        id="att-annual",
+        title="Incidents attended, 12 months to March",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period="12 months to March",
+        area=area.label,
+        source=source,
+        filename=export_name("asb-attended", area, "12m-to-march"),
         data_to=source_data_to("force"),
+        illustrative=illustrative,
+        notes=(Note("notes", THRIVE),),
     )
 
 
@@ -121,31 +131,37 @@ def district_block(force, area, end: dt.date, filters: Filters, scope: AreaScope
         f"{bottom['district']} to {fmt.pct(top['pct'])} in {top['district']}; the force "
         f"attended {fmt.pct(force_total.pct_attended)}."
     )
-    table = data_table(
+    table = Table(
+        f"Incidents attended by district, {period_label(end)}, {covid_text(filters)}.",
         pd.DataFrame(
             {
                 "District": frame["district"],
-                "Incidents": [fmt.count(int(v)) for v in frame["incidents"]],
-                "Attended": [fmt.count(int(v)) for v in frame["attended"]],
-                "% attended": [fmt.pct(v) for v in frame["pct"]],
+                "Incidents": frame["incidents"],
+                "Attended": frame["attended"],
+                "% attended": frame["pct"],
             }
         ),
-        f"Incidents attended by district, {period_label(end)}, {covid_text(filters)}.",
-        numeric=["Incidents", "Attended", "% attended"],
+        (
+            Column("District"),
+            Column("Incidents", "count"),
+            Column("Attended", "count"),
+            Column("% attended", "percent"),
+        ),
         row_header="District",
         illustrative=True,
     )
-    return chart_block(
-        "att-districts",
-        "% attended by district",
-        fig,
-        summary,
-        table,
-        f"Period: {period_label(end)} · Area: all districts of {force.name} · "
-        f"Source: {INCIDENT_SOURCE}",
-        export_name("asb-attended-by-district", force, f"12m-to-{end:%Y-%m}"),
-        True,
+    return Chart(
+        id="att-districts",
+        title="% attended by district",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=period_label(end),
+        area=f"all districts of {force.name}",
+        source=INCIDENT_SOURCE,
+        filename=export_name("asb-attended-by-district", force, f"12m-to-{end:%Y-%m}"),
         data_to=source_data_to("force"),
+        illustrative=True,
     )
 
 
@@ -181,19 +197,26 @@ def spc_block(area, end: dt.date, filters: Filters):
         + f". {result.summary().text} Attendance has no better direction (it should follow "
         "need), so special causes are marked but not judged."
     )
-    table = data_table(
+    table = Table(
+        f"Monthly % attended with p′ limits, {area.label}.",
         pd.DataFrame(
             {
-                "Month": [month_label(m) for m in months],
-                "Incidents": [fmt.count(int(v)) for v in frame["incidents"]],
-                "% attended": [f"{100 * v:.1f}%" for v in result.values],
+                "Month": months,
+                "Incidents": list(frame["incidents"]),
+                "% attended": [100 * v for v in result.values],
                 "Lower limit": [_pct(lim, "lower") for lim in result.limits],
                 "Upper limit": [_pct(lim, "upper") for lim in result.limits],
                 "Verdict": [v.reason for v in result.verdicts],
             }
         ),
-        f"Monthly % attended with p′ limits, {area.label}.",
-        numeric=["Incidents", "% attended", "Lower limit", "Upper limit"],
+        (
+            Column("Month", "month"),
+            Column("Incidents", "count"),
+            Column("% attended", "percent", 1),
+            Column("Lower limit", "percent", 1),
+            Column("Upper limit", "percent", 1),
+            Column("Verdict"),
+        ),
         row_header="Month",
         illustrative=True,
     )
@@ -206,32 +229,38 @@ def spc_block(area, end: dt.date, filters: Filters):
         + " (the first Covid lockdown, when breach calls began).",
         *result.warnings,
     ]
-    return chart_block(
-        "att-spc",
-        "Statistical process control of % attended",
-        fig,
-        summary,
-        table,
-        f"Period: monthly to {month_label(end)} · Area: {area.label} · Source: {MODELLED_SOURCE}",
-        export_name("asb-attended-spc", area, f"to-{end:%Y-%m}"),
-        True,
-        extra=[html.Ul([html.Li(n) for n in notes], className="chart-notes")],
+    return Chart(
+        id="att-spc",
+        title="Statistical process control of % attended",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=f"monthly to {month_label(end)}",
+        area=area.label,
+        source=MODELLED_SOURCE,
+        filename=export_name("asb-attended-spc", area, f"to-{end:%Y-%m}"),
         data_to=source_data_to("force"),
+        illustrative=True,
+        notes=(Note("notes", items=tuple(notes)),),
     )
 
 
-def _pct(limits, attr: str) -> str:
-    return "—" if limits is None else f"{100 * getattr(limits, attr):.1f}%"
+def _pct(limits, attr: str) -> float | None:
+    return None if limits is None else 100 * getattr(limits, attr)
 
 
-def build(filters: Filters, _choices, viewer: Viewer) -> list:
+def build(filters: Filters, _choices, viewer: Viewer) -> Page:
+    """The Attendance page for valid filters, as `viewer` may see it."""
     force, area = areas_for(filters)
     end = month_of(filters.to)
-    return [
-        html.P(
-            f"{area.label}, {period_label(end)}, {covid_text(filters)}.", className="page-context"
-        ),
-        annual_block(area, filters, end),
-        district_block(force, area, end, filters, viewer.scope),
-        spc_block(area, end, filters),
-    ]
+    return page_for(
+        ids.ATTENDANCE,
+        "Attendance",
+        filters,
+        [
+            Note("context", f"{area.label}, {period_label(end)}, {covid_text(filters)}."),
+            annual_block(area, filters, end),
+            district_block(force, area, end, filters, viewer.scope),
+            spc_block(area, end, filters),
+        ],
+    )

@@ -14,6 +14,7 @@ from dashboard.core.periods import month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.loaders.published import CONFIDENCE, CSEW
+from dashboard.model import Page
 from dashboard.render.components import data_to_line
 from queries.areas import AreaRecord, area_by_selector, filter_areas
 from queries.incidents import month_range, monthly_counts
@@ -86,7 +87,7 @@ def areas_for(filters: Filters) -> tuple[AreaRecord, AreaRecord]:
     return force, area_by_selector(filters.area) or force
 
 
-def data_to() -> html.P:
+def data_to_items() -> tuple[tuple[str, str], ...]:
     """The month each source runs to: force and national data rarely end together."""
     items = []
     span = month_range("force")
@@ -106,7 +107,27 @@ def data_to() -> html.P:
                 f"{month_label(police_uk[0])} to {month_label(police_uk[1])}",
             )
         )
-    return data_to_line(items)
+    return tuple(items)
+
+
+def data_to() -> html.P:
+    """The data-to line as Dash components (pages not yet on the page model)."""
+    return data_to_line(data_to_items())
+
+
+def page_for(page_id: str, title: str, filters: Filters, blocks: list) -> Page:
+    """A page's model with what every page carries: its filters in words and the data-to
+    months (the area is the one the filters select)."""
+    area = area_by_selector(filters.area)
+    return Page(
+        id=page_id,
+        title=title,
+        area=area.label if area else filters.area,
+        period=period_label(month_of(filters.to)),
+        covid=covid_text(filters),
+        blocks=tuple(blocks),
+        data_to=data_to_items(),
+    )
 
 
 def source_data_to(source: str) -> str:
@@ -143,4 +164,4 @@ def no_data_notice() -> dbc.Alert:
     )
 
 
-Build = Callable[[Filters, FilterChoices, Viewer], list]
+Build = Callable[[Filters, FilterChoices, Viewer], Page | list]

@@ -34,7 +34,26 @@ from reportlab.platypus import (
 )
 
 from dashboard.core import ids
+from dashboard.model import (
+    Badge,
+    Card,
+    Change,
+    Chart,
+    Note,
+    Page,
+    Status,
+    Verdict,
+    VerdictRow,
+    walk,
+)
+from dashboard.model import (
+    Section as PageSection,
+)
+from dashboard.model import (
+    Table as ModelTable,
+)
 from dashboard.render.exports import LICENCE, NO_CHROMIUM, ImageExportUnavailable, find_chromium
+from dashboard.render.images import chart_figure
 
 MAX_TABLE_ROWS = 24
 _render_lock = threading.Lock()  # kaleido's image server is one per process
@@ -138,6 +157,90 @@ def blocks_of(tree) -> list[Block]:
             elif kind == "Store" and _id_type(n) == ids.TABLE_DATA:
                 block.tables.append(n["props"]["data"])
         blocks.append(block)
+    return blocks
+
+
+def _inline_text(item: object) -> str:
+    """A card line's words: a change with its verdict, a pill's text, a verdict's label."""
+    if isinstance(item, Change):
+        return item.words
+    if isinstance(item, Status):
+        return item.text
+    if isinstance(item, Verdict):
+        return item.label
+    if isinstance(item, Badge):
+        return f"[{item.text or BADGE_WORDS[item.kind]}]"
+    return str(item)
+
+
+BADGE_WORDS = {"illustrative": "Illustrative data", "published": "Matches the published report"}
+
+
+def _table_data(table: ModelTable) -> dict:
+    return {
+        "caption": table.caption,
+        "columns": [c.name for c in table.columns],
+        "rows": list(table.rows()),
+        "numeric": [c.numeric for c in table.columns],
+    }
+
+
+def _card_data(card: Card) -> dict:
+    return {
+        "title": card.title,
+        "value": card.value,
+        "lines": [
+            *[_inline_text(v) for v in card.verdicts],
+            *[_inline_text(line) for line in card.lines],
+            *[_inline_text(b) for b in card.badges],
+        ],
+        "meta": f"Period: {card.period} · Area: {card.area}",
+        "source": f"Source: {card.source}",
+    }
+
+
+def _note_lines(block: object) -> list[str]:
+    if isinstance(block, Note):
+        return list(block.lines)
+    if isinstance(block, VerdictRow):
+        return ["; ".join(_inline_text(i) for i in block.items)]
+    return []
+
+
+def blocks_from_page(page: Page) -> list[Block]:
+    """The pack's blocks from a page's model: cards, charts with their figure, table and
+    notes, sections with theirs, in page order. Nothing is read back from the screen."""
+    blocks: list[Block] = []
+    cards = [b for b in walk(page.blocks) if isinstance(b, Card)]
+    if cards:
+        blocks.append(Block("Headline figures", cards=[_card_data(c) for c in cards]))
+
+    def add(items) -> None:
+        for item in items:
+            if isinstance(item, Chart):
+                notes = [line for n in item.notes for line in _note_lines(n)]
+                blocks.append(
+                    Block(
+                        title=item.title,
+                        summary=item.summary,
+                        meta=item.meta,
+                        notes=notes,
+                        figures=[chart_figure(item).to_dict()],
+                        tables=[_table_data(item.table)],
+                    )
+                )
+            elif isinstance(item, PageSection):
+                notes = [line for n in item.blocks for line in _note_lines(n)]
+                tables = [_table_data(t) for t in item.blocks if isinstance(t, ModelTable)]
+                if notes or tables or item.summary:
+                    blocks.append(
+                        Block(title=item.title, summary=item.summary, notes=notes, tables=tables)
+                    )
+                add([b for b in item.blocks if isinstance(b, Chart | Section)])
+            elif isinstance(item, ModelTable):
+                blocks.append(Block(title=item.caption.split(". ")[0], tables=[_table_data(item)]))
+
+    add(page.blocks)
     return blocks
 
 

@@ -224,9 +224,14 @@ def graph_config(filename: str) -> dict:
     }
 
 
-def download_links(what: str, button_id: dict, formats: Sequence[tuple[str, str]]) -> list:
+def download_links(
+    what: str,
+    button_id: dict,
+    formats: Sequence[tuple[str, str]],
+    can_export: bool | None = None,
+) -> list:
     """'Download this table: CSV Excel': one link-styled button per format (export roles)."""
-    if not may("export"):
+    if not (may("export") if can_export is None else can_export):
         return []
     return [
         html.Span(f"Download this {what}: ", className="me-1"),
@@ -313,7 +318,7 @@ def data_table(
     )
 
 
-def image_buttons(block_id: str, filename: str) -> html.Div:
+def image_buttons(block_id: str, filename: str, can_export: bool | None = None) -> html.Div:
     """PNG (print resolution) and SVG of the chart, rendered on the server with its title,
     area, period and source, so the image stands alone in a board paper."""
     return html.Div(
@@ -322,6 +327,7 @@ def image_buttons(block_id: str, filename: str) -> html.Div:
                 "chart",
                 {"type": ids.CHART_IMAGE_BUTTON, "chart": block_id},
                 (("png", "PNG"), ("svg", "SVG")),
+                can_export,
             ),
             dcc.Store(id={"type": ids.CHART_FILENAME, "chart": block_id}, data=filename),
             dcc.Download(id={"type": ids.CHART_DOWNLOAD, "chart": block_id}),
@@ -346,6 +352,7 @@ def chart_block(
     extra: Sequence[object] = (),
     *,
     data_to: str,
+    can_export: bool | None = None,
 ) -> html.Section:
     """A chart with its text summary, period/area/source line and its data as a table.
 
@@ -373,7 +380,7 @@ def chart_block(
             ),
             dcc.Store(id={"type": ids.CHART_FIGURE, "chart": block_id}, data=figure),
             dcc.Store(id={"type": ids.CHART_SHOW, "chart": block_id}, data=False),
-            image_buttons(block_id, filename),
+            image_buttons(block_id, filename, can_export),
             html.P(meta, className="chart-meta"),
             *extra,
             html.Details(

@@ -7,6 +7,7 @@ import dash
 from dash import html
 
 from dashboard.analysis.spc import AssuranceIcon, VariationIcon
+from dashboard.model import Change, Status, Verdict
 
 # The icon file for each Making Data Count code; the words shown beside it are the engine's.
 VARIATION_FILES = {
@@ -103,3 +104,19 @@ def status_pill(text: str, good: bool | None) -> html.Span:
     """A target's status: on track reads differently from off track, in icon and colour too."""
     tone = "neutral" if good is None else ("good" if good else "bad")
     return html.Span(text, className=f"status-pill pill-{tone}")  # the tick or cross: CSS
+
+
+def verdict_badge(verdict: Verdict) -> html.Span:
+    """A model verdict as its icon and words."""
+    files = VARIATION_FILES if verdict.kind == "variation" else ASSURANCE_FILES
+    return _badge(files.get(verdict.code), verdict.label, verdict.text, verdict.code, verdict.kind)
+
+
+def change_span(change: Change) -> html.Span:
+    """A model change in words, colour and an arrow."""
+    return change_text(change.text, change.change, change.polarity)
+
+
+def pill(status: Status) -> html.Span:
+    """A model status as its pill."""
+    return status_pill(status.text, status.good)

@@ -1,0 +1,329 @@
+"""The page model's types: plain, typed values with no Dash, PDF or spreadsheet in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from dashboard.core import formatting as fmt
+from dashboard.core.periods import month_label
+
+Tone = Literal["good", "bad", "neutral"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A Making Data Count icon in words: `label` is shown, `text` is the full sentence."""
+
+    kind: Literal["variation", "assurance"]
+    code: str  # the engine's code, e.g. "concern_high", "consistently_fail", "none"
+    label: str
+    text: str
+
+    @property
+    def tone(self) -> Tone:
+        """Good or bad news, for colour (the words always say it too)."""
+        if self.code.startswith("improvement") or self.code == "consistently_pass":
+            return "good"
+        if self.code.startswith("concern") or self.code == "consistently_fail":
+            return "bad"
+        return "neutral"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change with the direction that counts as better ("−11% … (better)")."""
+
+    text: str
+    change: float | None
+    polarity: str  # "lower_is_better" | "higher_is_better" | "neutral"
+
+    @property
+    def better(self) -> bool | None:
+        """True for good news, False for bad, None when direction means nothing here."""
+        if self.change is None or self.change == 0 or self.polarity == "neutral":
+            return None
+        return (self.change > 0) == (self.polarity == "higher_is_better")
+
+    @property
+    def words(self) -> str:
+        """The text with its verdict in words, as every non-visual output prints it."""
+        better = self.better
+        return self.text if better is None else f"{self.text} ({'better' if better else 'worse'})"
+
+
+@dataclass(frozen=True)
+class Status:
+    """A target's status pill: on track, off track, or neither (None)."""
+
+    text: str
+    good: bool | None
+
+
+@dataclass(frozen=True)
+class Badge:
+    """Where a figure comes from: matches the published report, or modelled (illustrative)."""
+
+    kind: Literal["illustrative", "published"]
+    text: str = ""
+
+
+Inline = str | Change | Status | Verdict | Badge
+
+
+@dataclass(frozen=True)
+class Card:
+    """A headline figure that says what it is, when, where and from which source."""
+
+    title: str
+    value: str
+    lines: tuple[Inline, ...]
+    period: str
+    area: str
+    source: str
+    badges: tuple[Badge, ...] = ()
+    verdicts: tuple[Verdict, ...] = ()
+    testid: str = ""
+
+    @property
+    def illustrative(self) -> bool:
+        """True when the figure is modelled, not real force data."""
+        return any(b.kind == "illustrative" for b in self.badges)
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """Headline cards shown side by side."""
+
+    cards: tuple[Card, ...]
+
+
+ColumnKind = Literal[
+    "text", "count", "signed_count", "number", "percent", "signed_percent", "month", "integer"
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """How a table column's typed values read: kind, decimal places, and cell text for None."""
+
+    name: str
+    kind: ColumnKind = "text"
+    digits: int = 0
+    missing: str = "—"
+
+    @property
+    def numeric(self) -> bool:
+        """Right-aligned on screen and on paper, a number in a spreadsheet."""
+        return self.kind not in ("text", "month")
+
+    def text(self, value: Any) -> str:
+        """A value as the table shows it."""
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return self.missing
+        if self.kind == "count":
+            return fmt.count(int(value))
+        if self.kind == "signed_count":
+            return fmt.signed_count(int(value))
+        if self.kind == "integer":
+            return str(int(value))
+        if self.kind == "number":
+            return f"{float(value):,.{self.digits}f}"
+        if self.kind == "percent":
+            return fmt.pct(float(value), self.digits)
+        if self.kind == "signed_percent":
+            return fmt.signed_pct(float(value), self.digits)
+        if self.kind == "month":
+            return month_label(value) if isinstance(value, dt.date) else str(value)
+        return str(value)
+
+    def export(self, value: Any) -> Any:
+        """A value as a download holds it: numbers as numbers (to the precision shown),
+        months as periods ("2021-03"), nothing as an empty cell."""
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        if self.kind in ("count", "signed_count", "integer"):
+            return int(value)
+        if self.kind in ("number", "percent", "signed_percent"):
+            rounded = round(float(value), self.digits)
+            return int(rounded) if self.digits == 0 else rounded
+        if self.kind == "month":
+            return f"{value:%Y-%m}" if isinstance(value, dt.date) else str(value)
+        return str(value)
+
+
+def table_key(caption: str) -> str:
+    """A stable id for a table, from its caption (the same table keeps the same id)."""
+    return "t" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A typed frame with each column's format, its caption and its flags.
+
+    `tones` marks cells better or worse than before ({(row, column name): "better"}), shown
+    in colour and words on screen; `inline` tables stand on the page rather than behind a
+    chart's "Data table" disclosure.
+    """
+
+    caption: str
+    frame: pd.DataFrame
+    columns: tuple[Column, ...]
+    row_header: str | None = None
+    illustrative: bool = False
+    tones: Mapping[tuple[int, str], str] = field(default_factory=dict)
+    inline: bool = False
+    highlight: tuple[int, ...] = ()  # rows to mark as the reader's own area
+    style: str = ""  # an extra class for the screen's stylesheet
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.columns]
+        missing = [n for n in names if n not in self.frame.columns]
+        if missing:
+            raise ValueError(f"table {self.caption!r}: no data for columns {missing}")
+
+    @property
+    def key(self) -> str:
+        """The table's id in the page (and in its download buttons)."""
+        return table_key(self.caption)
+
+    def rows(self) -> Iterator[list[str]]:
+        """Each row's cells as the table shows them."""
+        for _, record in self.frame.iterrows():
+            yield [c.text(record[c.name]) for c in self.columns]
+
+    def export_frame(self) -> pd.DataFrame:
+        """The table as a download holds it: typed columns in the order shown."""
+        data = {
+            c.name: pd.Series([c.export(v) for v in self.frame[c.name]], dtype=object)
+            for c in self.columns
+        }
+        frame = pd.DataFrame(data)
+        for c in self.columns:
+            if c.numeric:
+                frame[c.name] = pd.to_numeric(frame[c.name])
+                if c.kind in ("count", "signed_count", "integer") and frame[c.name].notna().all():
+                    frame[c.name] = frame[c.name].astype("int64")
+        return frame
+
+
+NoteKind = Literal["context", "notes", "caveat", "summary", "meta", "plain", "heading"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Text beside the figures: a page's context line, a chart's notes (a list when `items`),
+    a caveat, a heading, or a message that there is nothing to show."""
+
+    kind: NoteKind
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The note as lines of text, for outputs without markup."""
+        return self.items if self.items else (self.text,)
+
+
+@dataclass(frozen=True)
+class VerdictRow:
+    """Verdicts and status pills shown together (a target's status)."""
+
+    items: tuple[Inline, ...]
+    testid: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A chart: the figure, its text alternative (summary and table) and its metadata."""
+
+    id: str
+    title: str
+    figure: Any  # a plotly Figure or its dict
+    summary: str
+    table: Table
+    period: str
+    area: str
+    source: str
+    filename: str
+    data_to: str
+    illustrative: bool = False
+    notes: tuple[Block, ...] = ()  # under the chart: notes, a target's status, its terms
+
+    @property
+    def meta(self) -> str:
+        """'Period: … · Area: … · Source: … · Data to: …' as printed under the chart."""
+        return (
+            f"Period: {self.period} · Area: {self.area} · Source: {self.source} · "
+            f"Data to: {self.data_to}"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """A titled group of blocks (a target, a sub-topic)."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    id: str = ""
+    summary: str = ""
+    verdicts: tuple[Inline, ...] = ()
+
+
+Block = Card | CardRow | Chart | Table | Note | Section | VerdictRow
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """One page's content for one set of filters, as one viewer may see it."""
+
+    id: str
+    title: str
+    area: str  # the area in words
+    period: str  # the period in words
+    covid: str  # "including Covid breaches" / "excluding Covid breaches"
+    blocks: tuple[Block, ...]
+    data_to: tuple[tuple[str, str], ...] = ()  # (source, month it runs to)
+
+    @property
+    def filters_text(self) -> str:
+        """The filters in words, as printed on paper."""
+        return f"{self.area} · {self.period} · {self.covid}"
+
+    @property
+    def illustrative(self) -> bool:
+        """True when anything on the page is modelled."""
+        return any(
+            (isinstance(b, Chart) and b.illustrative)
+            or (isinstance(b, Table) and b.illustrative)
+            or (isinstance(b, Card) and b.illustrative)
+            for b in walk(self.blocks)
+        )
+
+
+def walk(blocks: tuple[Block, ...] | list[Block]) -> Iterator[Block]:
+    """Every block, depth first in page order (a section's, a row's and a chart's own too)."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from walk(block.blocks)
+        elif isinstance(block, CardRow):
+            yield from block.cards
+        elif isinstance(block, Chart):
+            yield block.table
+            yield from walk(block.notes)
+
+
+def find_table(page: Page, key: str) -> Table | None:
+    """The table with this key on the page, if the viewer's page has it."""
+    return next((b for b in walk(page.blocks) if isinstance(b, Table) and b.key == key), None)
+
+
+def find_chart(page: Page, chart_id: str) -> Chart | None:
+    """The chart with this id on the page, if the viewer's page has it."""
+    return next((b for b in walk(page.blocks) if isinstance(b, Chart) and b.id == chart_id), None)

@@ -1,0 +1,269 @@
+"""A Page as the Dash tree the browser shows: the one place the page model meets HTML."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.core import ids
+from dashboard.model import (
+    Badge,
+    Block,
+    Card,
+    CardRow,
+    Change,
+    Chart,
+    Note,
+    Page,
+    Section,
+    Status,
+    Table,
+    Verdict,
+    VerdictRow,
+)
+from dashboard.render.components import (
+    chart_block,
+    data_to_line,
+    download_links,
+    illustrative_badge,
+    published_badge,
+)
+from dashboard.render.verdict_badges import change_span, pill, verdict_badge
+
+
+def render_page(page: Page, can_export: bool) -> list:
+    """The page's content under its filter bar: filters in words (printed only), the data-to
+    line, then each block."""
+    return [
+        html.P(
+            [html.Strong("Showing: "), page.filters_text],
+            className="print-only",
+        ),
+        data_to_line(page.data_to),
+        *[render_block(block, can_export) for block in page.blocks],
+    ]
+
+
+def render_blocks(blocks, can_export: bool) -> list:
+    """Several blocks, in order."""
+    return [render_block(b, can_export) for b in blocks]
+
+
+@singledispatch
+def render_block(block: Block, can_export: bool):
+    """One block of a page as Dash components."""
+    raise TypeError(f"no Dash renderer for {type(block).__name__}")
+
+
+def inline(item, testid: str = ""):
+    """A line's pieces: text, a change, a status pill, a verdict or a badge."""
+    if isinstance(item, Change):
+        return change_span(item)
+    if isinstance(item, Status):
+        return pill(item)
+    if isinstance(item, Verdict):
+        return verdict_badge(item)
+    if isinstance(item, Badge):
+        return badge(item)
+    return item
+
+
+def badge(item: Badge) -> html.Span:
+    """Published or illustrative, as the cards and charts show it."""
+    if item.kind == "illustrative":
+        return illustrative_badge()
+    return published_badge(item.text) if item.text else published_badge()
+
+
+@render_block.register
+def _(note: Note, can_export: bool):
+    if note.kind == "context":
+        return html.P(note.text, className="page-context")
+    if note.kind == "notes":
+        if note.items:
+            return html.Ul([html.Li(i) for i in note.items], className="chart-notes")
+        return html.P(note.text, className="chart-notes")
+    if note.kind == "caveat":
+        return dbc.Alert(note.text, color="secondary", className="caveat")
+    if note.kind == "summary":
+        return html.P(note.text, className="chart-summary")
+    if note.kind == "meta":
+        return html.P(note.text, className="chart-meta")
+    if note.kind == "heading":
+        return html.H3(note.text, className="h5 mt-3")
+    return html.P(note.text)
+
+
+@render_block.register
+def _(card: Card, can_export: bool):
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H3(card.title, className="kpi-title"),
+                html.P(
+                    card.value,
+                    className="kpi-value",
+                    **{"data-testid": card.testid} if card.testid else {},
+                ),
+                html.Div([verdict_badge(v) for v in card.verdicts], className="verdicts")
+                if card.verdicts
+                else None,
+                *[html.P(inline(line), className="kpi-line") for line in card.lines],
+                html.Div([badge(b) for b in card.badges], className="kpi-badges")
+                if card.badges
+                else None,
+                html.P(
+                    [
+                        html.Span("Period: "),
+                        card.period,
+                        html.Br(),
+                        html.Span("Area: "),
+                        card.area,
+                    ],
+                    className="kpi-meta",
+                ),
+                html.P(["Source: ", card.source], className="kpi-source"),
+            ]
+        ),
+        className="kpi-card h-100",
+    )
+
+
+@render_block.register
+def _(row: CardRow, can_export: bool):
+    return dbc.Row(
+        [dbc.Col(render_block(c, can_export), lg=3, md=6, className="mb-3") for c in row.cards]
+    )
+
+
+@render_block.register
+def _(row: VerdictRow, can_export: bool):
+    verdicts = [i for i in row.items if isinstance(i, Verdict)]
+    others = [i for i in row.items if not isinstance(i, Verdict)]
+    return html.Div(
+        [
+            html.Div([verdict_badge(v) for v in verdicts], className="verdicts")
+            if verdicts
+            else None,
+            *[inline(i) for i in others],
+        ],
+        className="kpi-badges",
+        **{"data-testid": row.testid} if row.testid else {},
+    )
+
+
+@render_block.register
+def _(table: Table, can_export: bool):
+    return table_component(table, can_export)
+
+
+def table_component(table: Table, can_export: bool) -> html.Div:
+    """An accessible HTML table of the model's cells, with CSV and Excel download buttons."""
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(c.name, scope="col", className="text-end" if c.numeric else None)
+                for c in table.columns
+            ]
+        )
+    )
+    body, shown = [], []
+    for i, cells in enumerate(table.rows()):
+        shown.append(cells)
+        row = []
+        for column, text in zip(table.columns, cells, strict=True):
+            tone = table.tones.get((i, column.name))
+            cls = (
+                " ".join(
+                    x
+                    for x in ("text-end" if column.numeric else "", f"rank-{tone}" if tone else "")
+                    if x
+                )
+                or None
+            )
+            if column.name == table.row_header:
+                row.append(html.Th(text, scope="row", className=cls))
+            else:
+                row.append(html.Td(text, className=cls))
+        mine = i in table.highlight
+        body.append(
+            html.Tr(
+                row,
+                className="table-active" if mine else None,
+                **({"aria-current": "true"} if mine else {}),
+            )
+        )
+    key = table.key
+    downloads = html.Div(
+        [
+            *(
+                download_links(
+                    "table",
+                    {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key},
+                    (("csv", "CSV"), ("xlsx", "Excel")),
+                )
+                if can_export
+                else []
+            ),
+            # The table as shown, for tests and scripts reading the page; downloads are rebuilt
+            # from the page model on the server, never from this.
+            dcc.Store(
+                id={"type": ids.TABLE_DATA, "table": key},
+                data={
+                    "caption": table.caption,
+                    "columns": [c.name for c in table.columns],
+                    "rows": shown,
+                    "illustrative": table.illustrative,
+                },
+            ),
+            dcc.Download(id={"type": ids.TABLE_DOWNLOAD, "table": key}),
+        ],
+        className="table-downloads",
+    )
+    return html.Div(
+        [
+            illustrative_badge() if table.inline and table.illustrative else None,
+            downloads,
+            dbc.Table(
+                [html.Caption(table.caption), head, html.Tbody(body)],
+                bordered=False,
+                hover=True,
+                responsive=True,
+                size="sm",
+                className=" ".join(x for x in ("data-table", table.style) if x),
+            ),
+        ]
+    )
+
+
+@render_block.register
+def _(chart: Chart, can_export: bool):
+    return chart_block(
+        chart.id,
+        chart.title,
+        chart.figure,
+        chart.summary,
+        table_component(chart.table, can_export),
+        f"Period: {chart.period} · Area: {chart.area} · Source: {chart.source}",
+        chart.filename,
+        chart.illustrative,
+        extra=render_blocks(chart.notes, can_export),
+        data_to=chart.data_to,
+        can_export=can_export,
+    )
+
+
+@render_block.register
+def _(section: Section, can_export: bool):
+    return html.Section(
+        [
+            html.H2(section.title, className="h4 chart-title"),
+            html.P(section.summary, className="chart-summary") if section.summary else None,
+            *render_blocks(section.blocks, can_export),
+        ],
+        className="chart-block",
+        **({"id": section.id} if section.id else {}),
+        **{"aria-label": section.title},
+    )
