@@ -54,7 +54,7 @@ def figure_kb(body: dict) -> float:
 
 def client_for(url: str):
     from dashboard.app import create_app
-    from dashboard.runtime import settle_heap
+    from dashboard.web.runtime import settle_heap
 
     work = Path(tempfile.mkdtemp(prefix="asb-sweep-"))
     app = create_app(

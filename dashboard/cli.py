@@ -99,7 +99,7 @@ def main() -> None:
 def run(host: str | None, port: int | None) -> None:
     """Serve the dashboard (building the default database on first start)."""
     from dashboard.app import create_app
-    from dashboard.runtime import settle_heap
+    from dashboard.web.runtime import settle_heap
 
     settings = Settings.from_env()
     try:

@@ -8,7 +8,7 @@ import sys
 
 from dashboard.app import create_app
 from dashboard.core.settings import MissingBackend, Settings
-from dashboard.runtime import settle_heap
+from dashboard.web.runtime import settle_heap
 
 try:
     Settings.from_env().check_backends()

@@ -17,7 +17,8 @@ DESCRIPTION = "Incidents attended and % attended by period, district, with SPC."
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, request_viewer(), ids.ATTENDANCE)
+    viewer = request_viewer()
+    filters, messages, choices = filters_from_params(params, viewer, ids.ATTENDANCE)
     return standard_page(
         ids.ATTENDANCE,
         "Attendance",
@@ -26,4 +27,5 @@ def layout(**params: object) -> html.Div:
         filters,
         choices,
         messages,
+        can_export=viewer.may("export"),
     )

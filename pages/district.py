@@ -17,7 +17,8 @@ DESCRIPTION = "A district's KPIs, trend against its LPA and the force, rank, map
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, request_viewer(), ids.DISTRICT)
+    viewer = request_viewer()
+    filters, messages, choices = filters_from_params(params, viewer, ids.DISTRICT)
     return standard_page(
         ids.DISTRICT,
         "District view",
@@ -27,4 +28,5 @@ def layout(**params: object) -> html.Div:
         choices,
         messages,
         area_label="District",
+        can_export=viewer.may("export"),
     )

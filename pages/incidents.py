@@ -18,7 +18,8 @@ DESCRIPTION = "Monthly ASB incidents, the annual table, category split, SPC and 
 
 def layout(**params: object) -> html.Div:
     page = ids.INCIDENTS
-    filters, messages, choices = filters_from_params(params, request_viewer(), page)
+    viewer = request_viewer()
+    filters, messages, choices = filters_from_params(params, viewer, page)
     months = [(m, label) for m, label in choices.all_months]
     extra = [
         select_control(
@@ -54,4 +55,5 @@ def layout(**params: object) -> html.Div:
         choices,
         messages,
         extra,
+        can_export=viewer.may("export"),
     )

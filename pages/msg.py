@@ -17,7 +17,8 @@ DESCRIPTION = "ASB per 1,000 population across the Most Similar Group, rank and 
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, request_viewer(), ids.MSG)
+    viewer = request_viewer()
+    filters, messages, choices = filters_from_params(params, viewer, ids.MSG)
     return standard_page(
         ids.MSG,
         "Most Similar Group",
@@ -27,4 +28,5 @@ def layout(**params: object) -> html.Div:
         filters,
         choices,
         messages,
+        can_export=viewer.may("export"),
     )

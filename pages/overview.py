@@ -17,7 +17,8 @@ DESCRIPTION = "Headline ASB KPIs: volume, attendance, confidence and MSG positio
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, request_viewer(), ids.OVERVIEW)
+    viewer = request_viewer()
+    filters, messages, choices = filters_from_params(params, viewer, ids.OVERVIEW)
     return standard_page(
         ids.OVERVIEW,
         "Overview",
@@ -26,4 +27,5 @@ def layout(**params: object) -> html.Div:
         filters,
         choices,
         messages,
+        can_export=viewer.may("export"),
     )

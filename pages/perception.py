@@ -17,7 +17,8 @@ DESCRIPTION = "CSEW perception of ASB with MSG and national ranks; confidence su
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, request_viewer(), ids.PERCEPTION)
+    viewer = request_viewer()
+    filters, messages, choices = filters_from_params(params, viewer, ids.PERCEPTION)
     return standard_page(
         ids.PERCEPTION,
         "Public perception and confidence",
@@ -27,4 +28,5 @@ def layout(**params: object) -> html.Div:
         filters,
         choices,
         messages,
+        can_export=viewer.may("export"),
     )

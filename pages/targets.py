@@ -17,7 +17,8 @@ DESCRIPTION = "Each Police and Crime Plan target: trajectory, SPC assurance and 
 
 
 def layout(**params: object) -> html.Div:
-    filters, messages, choices = filters_from_params(params, request_viewer(), ids.TARGETS)
+    viewer = request_viewer()
+    filters, messages, choices = filters_from_params(params, viewer, ids.TARGETS)
     return standard_page(
         ids.TARGETS,
         "Plan targets",
@@ -26,4 +27,5 @@ def layout(**params: object) -> html.Div:
         filters,
         choices,
         messages,
+        can_export=viewer.may("export"),
     )

@@ -94,7 +94,7 @@ def test_app009_serving_process_settles_its_heap():
     import sys
 
     from dashboard.loaders.boundaries import _all_features
-    from dashboard.runtime import settle_heap
+    from dashboard.web.runtime import settle_heap
 
     gc.unfreeze()
     try:

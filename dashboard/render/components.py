@@ -398,14 +398,14 @@ def page_intro(title: str, lead: str) -> list:
     return [html.H1(title), html.P(lead, className="lead")]
 
 
-def board_pack_controls(page: str) -> html.Div:
+def board_pack_controls(page: str, can_export: bool) -> html.Div:
     """Buttons that build every page for the current filters as one document, in the background.
 
     A status line (announced to screen readers) shows progress, then the download or a clear
     message if it failed; the page stays usable meanwhile.
     """
     key = {"page": page}
-    if not may("export"):
+    if not can_export:
         return html.Div()
     buttons = [
         html.Button(
@@ -461,13 +461,16 @@ def standard_page(
     messages: Sequence[str] = (),
     extra_controls: Sequence[object] = (),
     area_label: str = "Area",
+    *,
+    can_export: bool,
 ) -> html.Div:
-    """Heading, filter bar and the container the page's callback fills."""
+    """Heading, filter bar and the container the page's callback fills; the board-pack
+    buttons only for a viewer whose role may export."""
     return html.Div(
         [
             url_sync(page),
             *page_intro(title, lead),
-            board_pack_controls(page),
+            board_pack_controls(page, can_export),
             filter_bar(
                 page, filters, choices.areas, choices.months, messages, extra_controls, area_label
             ),

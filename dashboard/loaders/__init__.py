@@ -1,0 +1,1 @@
+"""Loaders: validated files into the database, each rejected whole with line numbers."""
