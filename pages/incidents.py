@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard.builders.filters import filters_from_params
 from dashboard.core import ids
+from dashboard.core.vocab import CATEGORY_LABELS
 from dashboard.render.components import select_control, standard_page
 from dashboard.web.auth.current import request_viewer
 
@@ -25,12 +26,7 @@ def layout(**params: object) -> html.Div:
         select_control(
             ids.filter_id(page, "category"),
             "Category",
-            [
-                ("all", "All categories"),
-                ("personal", "Personal"),
-                ("nuisance", "Nuisance"),
-                ("environmental", "Environmental"),
-            ],
+            [("all", "All categories"), *CATEGORY_LABELS.items()],
             filters.get("category"),
         ),
         select_control(

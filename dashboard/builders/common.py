@@ -10,9 +10,10 @@ from dash import html
 
 from dashboard.analysis.spc import SpcResult, laney_p_prime, seasonal_xmr
 from dashboard.builders.filters import DEFAULT_BREAK, FilterChoices
-from dashboard.core.periods import month_label, period_label
+from dashboard.core.periods import month_label, parse_month, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
+from dashboard.core.vocab import slug
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.model import Page
 from dashboard.render.components import data_to_line
@@ -31,8 +32,7 @@ MODELLED_SOURCE = (
 POLICE_UK_SOURCE = "police.uk street-level records (Home Office, OGL v3.0)"
 
 
-def month_of(value: str) -> dt.date:
-    return dt.date(int(value[:4]), int(value[5:7]), 1)
+month_of = parse_month  # a checked filter's "YYYY-MM" as the month it names
 
 
 # Where SPC limits are rebased by default: the month the data change (Covid breaches recorded
@@ -69,10 +69,6 @@ def attendance_spc(area: AreaRecord, end: dt.date, include_covid: bool) -> SpcRe
 
 def covid_text(filters: Filters) -> str:
     return "including Covid breaches" if filters.include_covid else "excluding Covid breaches"
-
-
-def slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-").replace("--", "-")
 
 
 def export_name(measure: str, area: AreaRecord, period: str) -> str:

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from dashboard.analysis.spc import SpcResult
 from dashboard.core.theme import OKABE_ITO
+from dashboard.core.vocab import NSIR_CATEGORIES
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, _, BLACK = OKABE_ITO
 GREY = "#6b6b6b"
@@ -189,7 +190,7 @@ def category_share(
 ) -> go.Figure:
     """100% stacked bars of the NSIR split for each 12-month period."""
     fig = go.Figure()
-    for category in ("personal", "nuisance", "environmental"):
+    for category in NSIR_CATEGORIES:
         part = shares[shares["category"] == category]
         fig.add_bar(
             x=part["period"],

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from dashboard.core.periods import add_months, month_label
 from dashboard.core.urlstate import Choice, Filters, parse_filters
 from dashboard.core.viewer import Viewer
+from dashboard.core.vocab import NSIR_CATEGORIES
 from queries.areas import visible_areas
 from queries.incidents import month_range
 
-CATEGORY_CHOICES = ("all", "personal", "nuisance", "environmental")
+CATEGORY_CHOICES = ("all", *NSIR_CATEGORIES)
 DEFAULT_BREAK = "2020-03"  # first Covid lockdown: breaches recorded as ASB from here
 
 

@@ -25,8 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from dashboard.core.vocab import RECORDED_CATEGORIES
+
 AREA_KINDS = ("force", "lpa", "district", "local_authority", "lsoa")
-CATEGORIES = ("personal", "nuisance", "environmental", "unknown")
+CATEGORIES = RECORDED_CATEGORIES  # kept under the name migrations and loaders use
 # The force's own incident series drives the KPIs; police.uk records drive maps and hot spots.
 DATASETS = ("force", "police_uk")
 

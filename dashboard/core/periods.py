@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
@@ -27,12 +28,16 @@ def period_label(end_month: dt.date, months: int = 12) -> str:
     return f"{months} months to {month_label(end_month)}"
 
 
-def parse_month_param(value: str) -> dt.date:
-    """'2021-03' -> 2021-03-01; ValueError with a readable message otherwise."""
-    try:
-        year, month = value.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        return dt.date(int(year), int(month), 1)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a month in the form YYYY-MM") from None
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(value: str) -> dt.date:
+    """'2021-03' -> 2021-03-01, the one month parser (files, URLs, settings); ValueError
+    with a readable message otherwise."""
+    m = _MONTH.match(value.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"'{value}' is not a month (expected YYYY-MM, e.g. 2021-03)")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+parse_month_param = parse_month  # the name URL parsing has used

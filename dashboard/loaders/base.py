@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,13 +11,10 @@ from pathlib import Path
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from dashboard.core.models import Area, DataLoad
+from dashboard.core.vocab import slug  # noqa: F401  (loaders name areas with it)
 from dashboard.loaders.reading import file_sha256
 
 INSERT_CHUNK = 10_000  # rows per INSERT: the driver's copy of the parameters stays small
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 @dataclass

@@ -39,8 +39,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.core.vocab import NSIR_CATEGORIES
+
 SEED = 20210331
-CATEGORIES = ("personal", "nuisance", "environmental")
+CATEGORIES = NSIR_CATEGORIES
 # Overdispersion of monthly counts: variance = DISPERSION x mean (negative binomial, NB1). Measured
 # on the real police.uk ASB records (January-July 2018): district x month counts, after removing
 # each district's and each month's effect, have Pearson chi-squared / df = 2.10 (54 df; local

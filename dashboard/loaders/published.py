@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from dashboard.core.models import PublishedFigure
+from dashboard.core.vocab import NSIR_CATEGORIES
 from dashboard.loaders.base import AreaIndex, LoadReport, record_load, replace_rows
 from dashboard.loaders.errors import LoadRejected, Problem
 from dashboard.loaders.reading import (
@@ -30,7 +31,7 @@ REPORT = "Essex Police ASB deep-dive report to the Police, Fire and Crime Panel 
 CSEW_DIFFERENCE = "csew_pt_diff:"  # + the measure: the report's printed change from 2016
 CSEW = "Crime Survey for England and Wales (CSEW)"
 CONFIDENCE = "Essex Police Confidence and Satisfaction Survey"
-CATEGORY_MEASURES = {c: f"asb_share_{c}" for c in ("personal", "nuisance", "environmental")}
+CATEGORY_MEASURES = {c: f"asb_share_{c}" for c in NSIR_CATEGORIES}
 
 _MONTHS = {
     name: i

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from dashboard.core.periods import parse_month  # noqa: F401  (re-exported to loaders)
 from dashboard.loaders.errors import LoadRejected, Problem
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -235,13 +236,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def parse_month(value: str) -> dt.date:
-    m = _MONTH.match(value.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"'{value}' is not a month (expected YYYY-MM, e.g. 2021-03)")
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
 def parse_date(value: str) -> dt.date:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
+from dashboard.core.vocab import slug
+
 LICENCE = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "Contains Ordnance Survey data © Crown copyright and database right 2014. Values marked "
@@ -174,8 +176,7 @@ def about_sheet(
 def file_stem(caption: str) -> str:
     """A file name from the table's caption: its first sentence, as a slug."""
     first = caption.split(". ")[0]
-    slug = re.sub(r"[^a-z0-9]+", "-", first.lower()).strip("-")
-    return slug[:80] or "table"
+    return slug(first)[:80] or "table"
 
 
 class ImageExportUnavailable(RuntimeError):
