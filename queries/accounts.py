@@ -71,7 +71,7 @@ def account_by_oidc_subject(subject: str) -> Account | None:
 def all_accounts() -> list[Account]:
     with db.engine.connect() as conn:
         rows = conn.execute(_select().order_by(UserAccount.username)).all()
-    return [_account(r) for r in rows]
+    return [a for a in (_account(r) for r in rows) if a is not None]
 
 
 def save_account(username: str, **values) -> Account:
@@ -101,7 +101,9 @@ def save_account(username: str, **values) -> Account:
                 .where(UserAccount.id == exists)
                 .values(**values, session_generation=_generation_after(values))
             )
-    return account_by_username(username)
+    saved = account_by_username(username)
+    assert saved is not None  # written just above, in this transaction's connection's database
+    return saved
 
 
 def _generation_after(values: dict):

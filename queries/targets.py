@@ -57,4 +57,4 @@ def targets(scope: AreaScope, measure: str | None = None) -> tuple[TargetRecord,
     if measure is not None:
         query = query.where(T.measure == measure)
     with db.engine.connect() as conn:
-        return tuple(TargetRecord(*row) for row in conn.execute(query))
+        return tuple(TargetRecord(*tuple(row)) for row in conn.execute(query))

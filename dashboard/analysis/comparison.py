@@ -180,6 +180,7 @@ class ChangeTest:
         suffix = "; on modelled data" if self.modelled else ""
         if self.significant is None:
             return f"change not tested: {self.note}{' (on modelled data)' if self.modelled else ''}"
+        assert self.p is not None  # tested, so it has a p-value
         p = "p\u00a0<\u00a00.001" if self.p < 0.001 else f"p = {self.p:.2g}"  # kept on one line
         test = (
             f"quasi-Poisson test allowing for month-to-month overdispersion, φ = {self.phi:.1f}, "

@@ -308,7 +308,7 @@ def _segment_signals(
         run: list[int] = []
         for i in [*idx, None]:
             if i is not None:
-                d = sign * (tested[i] - centre)  # type: ignore[operator]
+                d = sign * (tested[i] - centre)
                 if d == 0:
                     continue
                 if d > 0:

@@ -258,7 +258,9 @@ def spc_chart(
     colour, symbol, labels = [], [], []
     for verdict in result.verdicts:
         c, sym, label = styles.get(verdict.category, (GREY, "circle", "common cause"))
-        colour.append(c), symbol.append(sym), labels.append(label)
+        colour.append(c)
+        symbol.append(sym)
+        labels.append(label)
     fig.add_scatter(
         x=months,
         y=[v * scale for v in result.values],

@@ -62,7 +62,7 @@ class Settings:
             elif f.type in ("bool", bool):
                 values[f.name] = _bool(raw)
             elif f.type in ("Path", Path):
-                values[f.name] = Path(raw)
+                values[f.name] = Path(raw)  # type: ignore[assignment]
             else:
                 values[f.name] = raw
         return replace(cls(), **{**values, **(overrides or {})})

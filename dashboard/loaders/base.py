@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
@@ -134,7 +135,8 @@ def bulk_insert(conn: Connection, table, columns: Sequence[str], rows: list[tupl
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()
+        driver: Any = conn.connection.driver_connection
+        cursor = driver.cursor()
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)  # psycopg's C formatter: over a million rows/s
@@ -144,12 +146,13 @@ def bulk_insert(conn: Connection, table, columns: Sequence[str], rows: list[tupl
         sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
         dates = [i for i, v in enumerate(rows[0]) if isinstance(v, dt.date)]
         if dates:  # column by column: few distinct dates, each formatted once
-            values = list(zip(*rows, strict=True))
+            values: list[Any] = list(zip(*rows, strict=True))
             for i in dates:
                 iso = {d: d.isoformat() for d in set(values[i])}
                 values[i] = [iso[d] for d in values[i]]
             rows = list(zip(*values, strict=True))
-        conn.connection.driver_connection.executemany(sql, rows)
+        sqlite: Any = conn.connection.driver_connection
+        sqlite.executemany(sql, rows)
         return
     for start in range(0, len(rows), 50_000):
         conn.execute(

@@ -22,7 +22,7 @@ def _simplify(ring: list) -> list:
     points = np.asarray(ring, dtype=float)
     if len(points) <= 4:
         return ring
-    keep = np.zeros(len(points), dtype=bool)
+    keep: np.ndarray = np.zeros(len(points), dtype=bool)
     keep[0] = keep[-1] = True
     stack = [(0, len(points) - 1)]
     while stack:

@@ -154,7 +154,7 @@ def _expit(x: np.ndarray) -> np.ndarray:
 
 def _rake(seed: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Scale a positive matrix to the given row and column sums (iterative proportional fitting)."""
-    x = seed.astype(float).copy()
+    x: np.ndarray = seed.astype(float).copy()
     for _ in range(1000):
         x *= (rows / x.sum(axis=1))[:, None]
         x *= (cols / x.sum(axis=0))[None, :]

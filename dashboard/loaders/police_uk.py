@@ -117,8 +117,10 @@ def _held_force_months(conn) -> set[tuple]:
     return {(r[0], r[1]) for r in rows}
 
 
-MONTH_COLUMNS = ("dataset", "month", "area_id", "category", "covid_breach", "incidents")
-MONTH_COLUMNS += ("attended", "source", "load_id")
+MONTH_COLUMNS: tuple[str, ...] = (
+    *("dataset", "month", "area_id", "category", "covid_breach", "incidents"),
+    *("attended", "source", "load_id"),
+)
 BATCH_FILES = 16  # files a street load writes at once: fewer round trips, memory still small
 # ... or fewer, once their counts reach this: a few batches wait to be written (WriteBehind), so
 # this and MAX_COUNT_KEYS (per file) bound the memory they take, whatever the files hold.

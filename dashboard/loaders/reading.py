@@ -16,10 +16,10 @@ import hashlib
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from dashboard.core.periods import parse_month  # noqa: F401  (re-exported to loaders)
 from dashboard.loaders.errors import LoadRejected, Problem
@@ -60,7 +60,9 @@ def open_binary(path: Path) -> BinaryIO:
     """The file's bytes (unpacked if .gz), or LoadRejected naming why it cannot be opened."""
     path = Path(path)
     try:
-        return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+        if path.suffix == ".gz":
+            return cast(BinaryIO, gzip.open(path, "rb"))
+        return path.open("rb")
     except READ_ERRORS as exc:
         raise unreadable(path.name, None, exc) from None
 
@@ -158,7 +160,7 @@ class CsvFile:
         self,
         path: Path,
         required: list[str],
-        optional: list[str] = (),
+        optional: Sequence[str] = (),
         *,
         held: bool = True,
         need_rows: bool = True,

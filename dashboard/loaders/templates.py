@@ -129,7 +129,8 @@ def _repeat(problems: ProblemList, seen: dict, name: str, line: int, key: tuple)
 
 
 def _incident_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows, seen = [], {}
+    rows: list = []
+    seen: dict[tuple, int] = {}
     for line, row in csv_file.rows():
         n = csv_file.name
         month = problems.check(n, line, "month", parse_month, row["month"])
@@ -182,7 +183,8 @@ def _period(problems, n, line, row, start_col, end_col):
 
 
 def _survey_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows, seen = [], {}
+    rows: list = []
+    seen: dict[tuple, int] = {}
     for line, row in csv_file.rows():
         n = csv_file.name
         start, end = _period(problems, n, line, row, "period_start", "period_end")
@@ -228,7 +230,8 @@ def write_survey_results(conn, rows: list[dict]) -> None:
 
 
 def _msg_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows, seen = [], {}
+    rows: list = []
+    seen: dict[tuple, int] = {}
     for line, row in csv_file.rows():
         n = csv_file.name
         start, end = _period(problems, n, line, row, "period_start", "period_end")
@@ -276,7 +279,8 @@ def _write_msg(conn, rows: list[dict], _load_id: int) -> None:
 
 
 def _target_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows, seen = [], {}
+    rows: list = []
+    seen: dict[tuple, int] = {}
     for line, row in csv_file.rows():
         n = csv_file.name
         area_id = _area(problems, index, n, line, row)
@@ -317,7 +321,8 @@ def _write_targets(conn, rows: list[dict], _load_id: int) -> None:
 
 
 def _event_rows(csv_file: CsvFile, _index: AreaIndex, problems: ProblemList) -> list[dict]:
-    rows, seen = [], {}
+    rows: list = []
+    seen: dict[tuple, int] = {}
     for line, row in csv_file.rows():
         title = row["title"].strip()
         if not title:

@@ -15,6 +15,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from plotly.utils import PlotlyJSONEncoder
 from reportlab.lib import colors
@@ -111,7 +112,7 @@ def _classes(node: dict) -> set[str]:
 
 
 def _card(node: dict) -> dict:
-    card = {"title": "", "value": "", "lines": [], "meta": "", "source": ""}
+    card: dict[str, Any] = {"title": "", "value": "", "lines": [], "meta": "", "source": ""}
     for n in _walk(node):
         cls = _classes(n)
         if "kpi-title" in cls:
