@@ -19,10 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import ids  # noqa: E402
+from dashboard.builders.registry import PAGES as REGISTERED  # noqa: E402
+from dashboard.core import ids  # noqa: E402
 from tests.pages_payload import page_payload  # noqa: E402
 
-PAGES = list(ids.FILTERED_PAGES)
+PAGES = [spec.id for spec in REGISTERED]  # every filtered page, from the one registry
 MONTHS = ("2019-03", "2020-09", "2021-03")
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from dashboard.app import create_app
+from dashboard.builders.registry import PAGES
 from dashboard.core import ids
 from dashboard.core.database import db
 from dashboard.loaders.bootstrap import DATA, FORCE_NAME
@@ -139,7 +140,7 @@ def template_app(tmp_path_factory, default_db_url):
 
 @pytest.mark.parametrize(
     "page",
-    ids.FILTERED_PAGES,
+    [spec.id for spec in PAGES],
 )
 def test_tpd001_every_page_on_template_data(template_app, page):
     client = csrf_client(template_app)

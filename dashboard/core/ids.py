@@ -51,7 +51,6 @@ TARGETS = "targets"
 DISTRICT = "district"
 METHODS = "methods"
 # The pages with a filter bar and content built by a callback, in menu order.
-FILTERED_PAGES = (OVERVIEW, INCIDENTS, ATTENDANCE, PERCEPTION, MSG, TARGETS, DISTRICT)
 
 FILTER_NAMES = ("area", "to", "covid", "category", "break", "base")
 
