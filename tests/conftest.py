@@ -173,3 +173,19 @@ def scratch_postgres():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+# Tests that draw charts through kaleido (its Chromium) run on one pytest-xdist worker, one
+# after another: two kaleido browsers at once on a busy 2-core machine once hung both workers.
+# Every other module stays together on one worker (module fixtures are built once), as with
+# --dist loadfile. `make test` runs with `-n 2 --dist loadgroup`.
+KALEIDO_MODULES = {"test_board_pack", "test_exports", "test_security", "test_restricted"}
+KALEIDO_TESTS = {"test_brw011_board_pack_button_downloads_the_current_view"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        name = item.originalname or item.name
+        group = "kaleido" if module in KALEIDO_MODULES or name in KALEIDO_TESTS else module
+        item.add_marker(pytest.mark.xdist_group(group))
