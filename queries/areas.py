@@ -103,3 +103,26 @@ def population(area_id: int) -> tuple[int, int] | None:
             )
         ).scalar_one()
     return (int(persons), int(year)) if persons else None
+
+
+@memoized
+def district_populations() -> dict[int, tuple[int, int]]:
+    """(persons, year) of every district, by area id, in one query: each district's LSOAs'
+    newest population, summed in SQL (as `population` does for one area)."""
+    lsoa = aliased(Area)
+    district = aliased(Area)
+    newest = select(func.max(Population.year)).scalar_subquery()
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                AreaClosure.ancestor_id.label("area_id"),
+                func.sum(Population.persons).label("persons"),
+                func.max(Population.year).label("year"),
+            )
+            .join(AreaClosure, AreaClosure.descendant_id == Population.area_id)
+            .join(lsoa, lsoa.id == Population.area_id)
+            .join(district, district.id == AreaClosure.ancestor_id)
+            .where(district.kind == "district", lsoa.kind == "lsoa", Population.year == newest)
+            .group_by(AreaClosure.ancestor_id)
+        ).all()
+    return {int(r.area_id): (int(r.persons), int(r.year)) for r in rows if r.persons}

@@ -14,7 +14,7 @@ from dashboard.core.extensions import db
 from dashboard.core.models import AsbIncidentMonth
 from dashboard.core.viewer import AreaScope
 from dashboard.loaders.bootstrap import DATA
-from queries.areas import area_by_selector, filter_areas, population
+from queries.areas import area_by_selector, district_populations, filter_areas, population
 from queries.incidents import district_comparison, month_range, monthly_counts, twelve_month_total
 from queries.msg import msg_periods, msg_table
 from queries.published import published_count
@@ -67,6 +67,15 @@ def test_qry003_area_tree_and_population(default_db):
     assert population(areas[0].id) == (1_724_950, 2011)
     colchester = area_by_selector("district:Colchester")
     assert colchester is not None and colchester.parent_name == "North"
+
+
+def test_qry003b_every_districts_population_in_one_query(default_db):
+    """The district comparison's rates read every district's population at once: the same
+    figures as asking for each district in turn, and they add up to the force's."""
+    districts = [a for a in filter_areas() if a.kind == "district"]
+    populations = district_populations()
+    assert populations == {a.id: population(a.id) for a in districts}
+    assert sum(p for p, _ in populations.values()) == population(filter_areas()[0].id)[0]
 
 
 def test_qry004_districts_sum_to_the_force(default_db):

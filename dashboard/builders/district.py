@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
 
 from dashboard.analysis.stats import pct_change, rolling_sum
 from dashboard.builders import figures
@@ -18,16 +16,18 @@ from dashboard.builders.common import (
     covid_text,
     export_name,
     month_of,
+    page_for,
     source_data_to,
 )
 from dashboard.builders.overview import attendance_card, incidents_card
 from dashboard.core import formatting as fmt
+from dashboard.core import ids
 from dashboard.core.periods import add_months, month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import AreaScope, Viewer
 from dashboard.loaders.boundaries import OS_NOTICE, lsoa_geojson
-from dashboard.render.components import chart_block, data_table
-from queries.areas import population, visible_areas
+from dashboard.model import CardRow, Chart, Column, Note, Page, Section, Table
+from queries.areas import district_populations, population, visible_areas
 from queries.incidents import (
     district_comparison,
     lsoa_counts,
@@ -75,7 +75,8 @@ def hotspot_comparison(start: dt.date, end: dt.date, first_held: dt.date) -> Hot
 def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
     frame = district_comparison(force.id, end, filters.include_covid, scope)
     frame = frame[frame["months"] == 12].copy()
-    frame["population"] = [population(int(a))[0] for a in frame["area_id"]]
+    populations = district_populations()
+    frame["population"] = [populations[int(a)][0] for a in frame["area_id"]]
     frame["rate"] = 1000 * frame["incidents"] / frame["population"]
     frame["rank"] = frame["rate"].rank(method="min").astype(int)
     mine = frame[frame["district"] == area.name].iloc[0]
@@ -98,32 +99,39 @@ def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
         f"{period_label(end)}, the {fmt.rank_words(int(mine['rank']), len(frame), 'rate')} "
         f"districts (force: {force_rate:.1f})."
     )
-    table = data_table(
+    table = Table(
+        f"Districts by rate per 1,000, {period_label(end)}, {covid_text(filters)}.",
         pd.DataFrame(
             {
                 "District": frame["district"],
-                "Incidents": [fmt.count(int(v)) for v in frame["incidents"]],
-                "Population (2011)": [fmt.count(int(v)) for v in frame["population"]],
-                "Per 1,000": [f"{v:.1f}" for v in frame["rate"]],
-                "Rank (1 = lowest)": frame["rank"].astype(str),
+                "Incidents": frame["incidents"],
+                "Population (2011)": frame["population"],
+                "Per 1,000": frame["rate"],
+                "Rank (1 = lowest)": frame["rank"],
             }
         ),
-        f"Districts by rate per 1,000, {period_label(end)}, {covid_text(filters)}.",
-        numeric=["Incidents", "Population (2011)", "Per 1,000", "Rank (1 = lowest)"],
+        (
+            Column("District"),
+            Column("Incidents", "count"),
+            Column("Population (2011)", "count"),
+            Column("Per 1,000", "number", 1),
+            Column("Rank (1 = lowest)", "integer"),
+        ),
         row_header="District",
         illustrative=True,
     )
-    return chart_block(
-        "dst-rank",
-        "Rank among the districts",
-        fig,
-        summary,
-        table,
-        f"Period: {period_label(end)} · Area: districts of {force.name} · "
-        f"Source: {INCIDENT_SOURCE}; ONS 2011 Census",
-        export_name("asb-rate-by-district", area, f"12m-to-{end:%Y-%m}"),
-        True,
+    return Chart(
+        id="dst-rank",
+        title="Rank among the districts",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=period_label(end),
+        area=f"districts of {force.name}",
+        source=f"{INCIDENT_SOURCE}; ONS 2011 Census",
+        filename=export_name("asb-rate-by-district", area, f"12m-to-{end:%Y-%m}"),
         data_to=source_data_to("force"),
+        illustrative=True,
     )
 
 
@@ -166,40 +174,37 @@ def trend_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
         + "; ".join(f"{name} {value:.1f} per 1,000" for name, value in last.items())
         + "."
     )
-    months = series[area.label]["month"]
-    table_frame = pd.DataFrame({"Month": [month_label(m) for m in months]})
+    table_frame = pd.DataFrame({"Month": list(series[area.label]["month"])})
     for name, frame in series.items():
-        table_frame[name] = [f"{v:.1f}" if pd.notna(v) else "—" for v in frame["rate"]]
-    table = data_table(
-        table_frame,
+        table_frame[name] = list(frame["rate"])
+    table = Table(
         "Rolling 12-month incidents per 1,000 population.",
-        numeric=list(series),
+        table_frame,
+        (Column("Month", "month"), *(Column(name, "number", 1) for name in series)),
         row_header="Month",
         illustrative=True,
     )
-    return chart_block(
-        "dst-trend",
-        "Trend against the LPA and the force",
-        fig,
-        summary,
-        table,
-        f"Period: rolling 12 months to {month_label(end)} · Area: {area.label} · "
-        f"Source: {INCIDENT_SOURCE}; ONS 2011 Census",
-        export_name("asb-rate-trend", area, f"to-{end:%Y-%m}"),
-        True,
+    return Chart(
+        id="dst-trend",
+        title="Trend against the LPA and the force",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=f"rolling 12 months to {month_label(end)}",
+        area=area.label,
+        source=f"{INCIDENT_SOURCE}; ONS 2011 Census",
+        filename=export_name("asb-rate-trend", area, f"to-{end:%Y-%m}"),
         data_to=source_data_to("force"),
+        illustrative=True,
     )
 
 
 def map_block(area):
     span = month_range("police_uk")
     if span is None:
-        return html.Section(
-            [
-                html.H2("Map and hot spots", className="h4 chart-title"),
-                html.P("No police.uk records are loaded, so there is no map."),
-            ],
-            className="chart-block",
+        return Section(
+            "Map and hot spots",
+            (Note("plain", "No police.uk records are loaded, so there is no map."),),
         )
     end = span[1]
     start = add_months(end, -(HOTSPOT_MONTHS - 1))
@@ -219,22 +224,25 @@ def map_block(area):
     held = comparison.held
     top = lsoas.sort_values(["incidents", "lsoa_code"], ascending=[False, True]).head(10)
     pairs = list(zip(top["incidents"], top["previous"], strict=True))
+    records = f"Records, {period}"
+    change_pct = f"Change (%, where {MIN_BASE_FOR_PCT}+ records before)"
+    rate = f"Per 1,000 residents, {HOTSPOT_MONTHS} months"
     rows = pd.DataFrame(
         {
             "LSOA": [f"{n} ({c})" for n, c in zip(top["lsoa_name"], top["lsoa_code"], strict=True)],
-            f"Records, {period}": [fmt.count(v) for v in top["incidents"]],
-            comparison.label: [fmt.count(v) if held else "—" for v in top["previous"]],
-            "Change (records)": [fmt.signed_count(int(a - b)) if held else "—" for a, b in pairs],
+            records: [int(v) for v in top["incidents"]],
+            comparison.label: [int(v) if held else None for v in top["previous"]],
+            "Change (records)": [int(a - b) if held else None for a, b in pairs],
             # A percentage on a handful of records (13 to 34 is "+162%") says nothing.
-            f"Change (%, where {MIN_BASE_FOR_PCT}+ records before)": [
-                fmt.signed_pct(pct_change(a, b)) if held and b >= MIN_BASE_FOR_PCT else "—"
-                for a, b in pairs
+            change_pct: [
+                pct_change(a, b) if held and b >= MIN_BASE_FOR_PCT else None for a, b in pairs
             ],
-            f"Per 1,000 residents, {HOTSPOT_MONTHS} months": [
-                f"{1000 * a / p:.1f}" if p else "—"
+            rate: [
+                1000 * a / p if p else None
                 for a, p in zip(top["incidents"], top["population"], strict=True)
             ],
-        }
+        },
+        dtype=object,
     )
     first = top.iloc[0]
     summary = (
@@ -243,54 +251,69 @@ def map_block(area):
         f"{top['incidents'].sum() / max(lsoas['incidents'].sum(), 1):.0%} of the district's "
         f"{fmt.count(int(lsoas['incidents'].sum()))} records."
     )
-    table = data_table(
-        rows,
+    # The hot spots stand on the page under their heading (an inline table), after the caveat.
+    table = Table(
         f"Top ten hot-spot LSOAs, {area.label}, {period}, with the change on "
         f"{comparison.description}. Source: {POLICE_UK_SOURCE}.",
-        numeric=list(rows.columns[1:]),
+        rows,
+        (
+            Column("LSOA"),
+            Column(records, "count"),
+            Column(comparison.label, "count"),
+            Column("Change (records)", "signed_count"),
+            Column(change_pct, "signed_percent"),
+            Column(rate, "number", 1),
+        ),
         row_header="LSOA",
         illustrative=False,
+        inline=True,
     )
-    return chart_block(
-        "dst-map",
-        "Map and hot spots",
-        fig,
-        summary,
-        html.Div(),
-        f"Period: {period} · Area: {area.label} · Source: {POLICE_UK_SOURCE}. {OS_NOTICE}.",
-        export_name("asb-hotspots-map", area, f"{start:%Y-%m}-to-{end:%Y-%m}"),
-        extra=[
-            dbc.Alert(
+    return Chart(
+        id="dst-map",
+        title="Map and hot spots",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=period,
+        area=area.label,
+        # The Ordnance Survey notice goes wherever the map goes.
+        source=f"{POLICE_UK_SOURCE}. {OS_NOTICE}.",
+        filename=export_name("asb-hotspots-map", area, f"{start:%Y-%m}-to-{end:%Y-%m}"),
+        data_to=source_data_to("police_uk"),
+        notes=(
+            Note(
+                "caveat",
                 "police.uk records are a different count from the force's incident "
                 "series (other extraction rules) and run only to "
                 f"{month_label(span[1])}; locations are moved to an anonymous nearby "
                 "point.",
-                color="secondary",
-                className="caveat",
             ),
-            html.H3("Top hot spots", className="h5 mt-3"),
-            table,
-        ],
-        data_to=source_data_to("police_uk"),
+            Note("heading", "Top hot spots"),
+        ),
     )
 
 
-def build(filters: Filters, _choices, viewer: Viewer) -> list:
+def build(filters: Filters, _choices, viewer: Viewer) -> Page:
+    """The District view for a valid district, as `viewer` may see it."""
     force, area = areas_for(filters)
     end = month_of(filters.to)
-    cards = dbc.Row(
-        [
-            dbc.Col(incidents_card(area, end, filters, viewer.scope), md=6, className="mb-3"),
-            dbc.Col(attendance_card(area, end, filters), md=6, className="mb-3"),
-        ]
+    cards = CardRow(
+        (incidents_card(area, end, filters, viewer.scope), attendance_card(area, end, filters)),
+        per_row=2,
     )
-    return [
-        html.P(
-            f"{area.label} ({area.parent_name} LPA), {period_label(end)}, {covid_text(filters)}.",
-            className="page-context",
-        ),
-        cards,
-        trend_block(force, area, end, filters, viewer.scope),
-        rank_block(force, area, end, filters, viewer.scope),
-        map_block(area),
-    ]
+    return page_for(
+        ids.DISTRICT,
+        "District view",
+        filters,
+        [
+            Note(
+                "context",
+                f"{area.label} ({area.parent_name} LPA), {period_label(end)}, "
+                f"{covid_text(filters)}.",
+            ),
+            cards,
+            trend_block(force, area, end, filters, viewer.scope),
+            rank_block(force, area, end, filters, viewer.scope),
+            map_block(area),
+        ],
+    )

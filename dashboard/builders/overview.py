@@ -1,12 +1,10 @@
-"""Overview callbacks: check the filters, ask queries/, build the KPI cards and district table."""
+"""Overview: the four headline cards, then the districts compared."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
 
 from dashboard.analysis.comparison import quasi_poisson_change_test, wilson_interval
 from dashboard.analysis.spc import AssuranceIcon, assurance_icon, variation_icon, xmr
@@ -19,15 +17,29 @@ from dashboard.builders.common import (
     covid_text,
     incidents_spc,
     month_of,
+    page_for,
 )
+from dashboard.builders.verdicts import assurance_verdict, variation_verdict
 from dashboard.core import formatting as fmt
+from dashboard.core import ids
 from dashboard.core.periods import add_months, month_end, month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import AreaScope, Viewer
 from dashboard.loaders.published import CONFIDENCE
-from dashboard.render.components import illustrative_badge, kpi_card, published_badge
-from dashboard.render.verdict_badges import assurance_badge, change_text, variation_badge
-from queries.areas import AreaRecord, filter_areas, population
+from dashboard.model import (
+    Badge,
+    Card,
+    CardRow,
+    Change,
+    Column,
+    Note,
+    Page,
+    Section,
+    Table,
+    Verdict,
+)
+from dashboard.model.page import Inline
+from queries.areas import AreaRecord, district_populations, filter_areas
 from queries.incidents import PeriodTotal, district_comparison, monthly_counts, twelve_month_total
 from queries.msg import msg_history, msg_periods, msg_table
 from queries.published import published_count
@@ -48,10 +60,10 @@ def _reconciles(area: AreaRecord, end: dt.date, filters: Filters, measure: str, 
     return published_count(measure, area.id, end) == value
 
 
-def _provenance_badges(area, end, filters, measure, value, illustrative) -> list:
+def _provenance_badges(area, end, filters, measure, value, illustrative) -> tuple[Badge, ...]:
     if _reconciles(area, end, filters, measure, value):
-        return [published_badge()]
-    return [illustrative_badge()] if illustrative else []
+        return (Badge("published"),)
+    return (Badge("illustrative"),) if illustrative else ()
 
 
 def _missing_text(total: PeriodTotal) -> str:
@@ -61,7 +73,7 @@ def _missing_text(total: PeriodTotal) -> str:
     )
 
 
-def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: AreaScope) -> dbc.Card:
+def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: AreaScope) -> Card:
     total = twelve_month_total(area.id, end, filters.include_covid)
     previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
     # This area's own target, else the force's plan baseline for the comparison line.
@@ -74,7 +86,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
         else DEFAULT_BASELINE_END
     )
     baseline = twelve_month_total(area.id, baseline_end, filters.include_covid)
-    lines: list[object] = []
+    lines: list[Inline] = []
     if not total.complete:
         lines.append(_missing_text(total))
     else:
@@ -86,7 +98,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
             )
             change = pct_change(total.incidents, previous.incidents)
             lines.append(
-                change_text(
+                Change(
                     f"{fmt.signed_pct(change)} on the previous 12 months "
                     f"({fmt.count(previous.incidents)}): {test.wording}",
                     change,
@@ -98,7 +110,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
         if baseline.complete and baseline_end != end:
             change = pct_change(total.incidents, baseline.incidents)
             lines.append(
-                change_text(
+                Change(
                     f"{fmt.signed_pct(change)} on the plan baseline, "
                     f"{period_label(baseline_end)} ({fmt.count(baseline.incidents)})",
                     change,
@@ -108,34 +120,34 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
     published = _reconciles(area, end, filters, "asb_incidents", total.incidents)
     result = incidents_spc(area, end, filters.include_covid)
     monthly_target = own.target_value / 12 if own else None
-    return kpi_card(
+    return Card(
         "ASB incidents",
         fmt.count(total.incidents),
-        lines,
+        tuple(lines),
         f"{period_label(end)}, {covid_text(filters)}",
         area.label,
         INCIDENT_SOURCE if published or not total.illustrative else MODELLED_SOURCE,
         _provenance_badges(
             area, end, filters, "asb_incidents", total.incidents, total.illustrative
         ),
-        testid="kpi-incidents",
-        verdicts=[
-            variation_badge(variation_icon(result)),
-            assurance_badge(
+        verdicts=(
+            variation_verdict(variation_icon(result)),
+            assurance_verdict(
                 assurance_icon(
                     result.segments[-1] if result.segments else None,
                     monthly_target,
                     own.direction if own else "decrease",
                 )
             ),
-        ],
+        ),
+        testid="kpi-incidents",
     )
 
 
-def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Card:
+def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> Card:
     total = twelve_month_total(area.id, end, filters.include_covid)
     previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
-    lines: list[object] = []
+    lines: list[Inline] = []
     if total.pct_attended is None:
         lines.append(_missing_text(total))
     else:
@@ -146,7 +158,7 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Car
         if previous.pct_attended is not None:
             points = total.pct_attended - previous.pct_attended
             lines.append(
-                change_text(
+                Change(
                     f"{points:+.1f} points on the previous 12 months "
                     f"({fmt.pct(previous.pct_attended)})".replace("-", "−"),
                     round(points, 1),
@@ -155,32 +167,32 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> dbc.Car
             )
         lines.append("Attendance follows THRIVE risk assessment of each call, not capacity.")
     attended = attendance_spc(area, end, filters.include_covid)
-    return kpi_card(
+    return Card(
         "Incidents attended",
         fmt.pct(total.pct_attended),
-        lines,
+        tuple(lines),
         f"{period_label(end)}, {covid_text(filters)}",
         area.label,
         INCIDENT_SOURCE,
         _provenance_badges(area, end, filters, "asb_attended", total.attended, total.illustrative),
+        verdicts=(
+            variation_verdict(variation_icon(attended)),
+            assurance_verdict(assurance_icon(attended.segments[-1], None, "increase")),
+        ),
         testid="kpi-attended",
-        verdicts=[
-            variation_badge(variation_icon(attended)),
-            assurance_badge(assurance_icon(attended.segments[-1], None, "increase")),
-        ],
     )
 
 
-def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
+def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
     own = results(CONFIDENCE, "Q8a", area.id)
     series = own or results(CONFIDENCE, "Q8a", force.id)
     shown_for = area if own else force
     available = [r for r in series if r.period_end <= month_end(end)]
     if not available:
-        return kpi_card(
+        return Card(
             "Confidence: dealing with ASB",
             "—",
-            [f"No survey result on or before {month_label(end)}."],
+            (f"No survey result on or before {month_label(end)}.",),
             "—",
             shown_for.label,
             CONFIDENCE,
@@ -190,11 +202,11 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Ca
     months = (latest.period_end.year - latest.period_start.year) * 12 + (
         latest.period_end.month - latest.period_start.month + 1
     )
-    lines: list[object] = [latest.question.replace("Q8a ", "Q8a: “") + "” (% agree)"]
+    lines: list[Inline] = [latest.question.replace("Q8a ", "Q8a: “") + "” (% agree)"]
     if len(available) > 1:
         before = available[-2]
         lines.append(
-            change_text(
+            Change(
                 f"{latest.pct - before.pct:+.0f} points on the previous result "
                 f"({fmt.pct(before.pct)}, to {month_label(before.period_end)})".replace("-", "−"),
                 round(latest.pct - before.pct),
@@ -210,43 +222,43 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Ca
         lines.append("No sample size published, so no confidence interval can be shown.")
     if shown_for is not area:
         lines.append(f"Force-wide result: no survey results are loaded for {area.label}.")
-    return kpi_card(
+    return Card(
         "Confidence: dealing with ASB",
         f"{fmt.pct(latest.pct)} agree",
-        lines,
+        tuple(lines),
         f"{months} months to {month_label(latest.period_end)} (latest on or before "
         f"{month_label(end)})",
         shown_for.label,
         latest.source,
-        testid="kpi-confidence",
         verdicts=_series_verdicts([r.pct for r in available], "higher_is_better", "survey results"),
+        testid="kpi-confidence",
     )
 
 
-def _series_verdicts(values: list[float], polarity: str, what: str) -> list:
+def _series_verdicts(values: list[float], polarity: str, what: str) -> tuple[Verdict, ...]:
     """Variation and assurance icons for a short series (survey results, annual ranks): with
     fewer than 12 points they say so rather than draw limits from too little."""
     result = xmr(values, polarity)
     icon = variation_icon(result)
     reason = f"{len(values)} {what}, and limits need 12" if len(values) < 12 else None
-    return [
-        variation_badge(icon),
-        assurance_badge(
+    return (
+        variation_verdict(icon),
+        assurance_verdict(
             assurance_icon(result.segments[-1] if result.segments else None, None, "increase")
         )
         if reason is None
-        else assurance_badge(AssuranceIcon("none", "No assurance icon", f"No icon: {reason}.")),
-    ]
+        else assurance_verdict(AssuranceIcon("none", "No assurance icon", f"No icon: {reason}.")),
+    )
 
 
-def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
+def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
     periods = [p for p in msg_periods("asb_incidents") if p <= month_end(end)]
     title = "Most Similar Group position"
     if not periods:
-        return kpi_card(
+        return Card(
             title,
             "—",
-            ["No MSG data on or before this period."],
+            ("No MSG data on or before this period.",),
             "—",
             force.label,
             "—",
@@ -256,10 +268,10 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
     table = msg_table("asb_incidents", period_end)
     mine = table[table["force_id"] == force.id]
     if mine.empty:
-        return kpi_card(
+        return Card(
             title,
             "—",
-            [f"{force.name} is not in the MSG data."],
+            (f"{force.name} is not in the MSG data.",),
             "—",
             force.label,
             "—",
@@ -270,7 +282,7 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
     simple = table["rate"].mean()
     year = row["population_year"]
     population_note = f"{int(year)} population" if pd.notna(year) else "population year not stated"
-    lines: list[object] = [
+    lines: list[Inline] = [
         f"{row['rate']:.1f} ASB incidents per 1,000 population ({population_note}); "
         "1 = lowest rate",
         f"MSG average {weighted:.1f} per 1,000 (weighted: all incidents ÷ all population); "
@@ -278,27 +290,27 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> dbc.Card:
     ]
     end_month = dt.date(period_end.year, period_end.month, 1)
     published_rank = published_count("msg_rank_asb_rate", force.id, end_month)
-    badges: list[object] = []
+    badges: list[Badge] = []
     if published_rank is not None and published_rank == int(row["rank"]):
-        badges.append(published_badge("Rank matches the published report"))
+        badges.append(Badge("published", "Rank matches the published report"))
     if (table["source"] == "illustrative").any():
-        badges.append(illustrative_badge())
+        badges.append(Badge("illustrative"))
         lines.append("Peer forces' figures are illustrative (named Peer force A to G).")
     if area.kind != "force":
         lines.append("MSG comparisons are made between forces, so this is the force's position.")
-    return kpi_card(
+    return Card(
         title,
         f"{fmt.ordinal(int(row['rank']))} of {int(row['of'])}",
-        lines,
+        tuple(lines),
         f"{period_label(end_month)} (latest on or before {month_label(end)})",
         force.label,
         "Essex Police incident totals as published; peer forces illustrative; population ONS "
         "2011 Census",
-        badges,
-        testid="kpi-msg",
+        tuple(badges),
         verdicts=_series_verdicts(
             list(msg_rates(force.id, period_end)), "lower_is_better", "yearly rates"
         ),
+        testid="kpi-msg",
     )
 
 
@@ -309,97 +321,74 @@ def msg_rates(force_id: int, period_end) -> list[float]:
     return [float(v) for v in mine["rate"]]
 
 
-def district_table(
+DISTRICT_COLUMNS = (
+    Column("District"),
+    Column("ASB incidents", "count"),
+    Column("Change on previous 12 months", "signed_percent"),
+    Column("% attended", "percent"),
+    Column("Per 1,000 population", "number", 1),
+)
+
+
+def districts_compared(
     force: AreaRecord, selected: AreaRecord, end: dt.date, filters: Filters, scope: AreaScope
-):
+) -> Section:
+    """Every district the viewer may see side by side, the selected one marked: totals only
+    for complete 12 months, rates on the newest Census population."""
+    title = "Districts compared"
     frame = district_comparison(force.id, end, filters.include_covid, scope)
     if frame.empty:
-        return html.P("No district figures are held for this period.")
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th("District", scope="col"),
-                html.Th("ASB incidents", scope="col", className="text-end"),
-                html.Th("Change on previous 12 months", scope="col", className="text-end"),
-                html.Th("% attended", scope="col", className="text-end"),
-                html.Th("Per 1,000 population", scope="col", className="text-end"),
-            ]
-        )
-    )
-    body = []
-    pop_year = None
+        return Section(title, (Note("plain", "No district figures are held for this period."),))
+    populations = district_populations()
+    rows = []
     for r in frame.itertuples():
         complete = r.months == 12
-        pop = population(int(r.area_id))
-        if pop:
-            pop_year = pop[1]
-        change = (
-            fmt.signed_pct(pct_change(r.incidents, r.previous))
-            if complete and r.previous_months == 12
-            else "—"
+        pop = populations.get(int(r.area_id))
+        rows.append(
+            {
+                "District": r.district,
+                "ASB incidents": int(r.incidents) if complete else None,
+                "Change on previous 12 months": pct_change(r.incidents, r.previous)
+                if complete and r.previous_months == 12
+                else None,
+                "% attended": 100 * r.attended / r.incidents if complete and r.incidents else None,
+                "Per 1,000 population": 1000 * r.incidents / pop[0] if complete and pop else None,
+            }
         )
-        body.append(
-            html.Tr(
-                [
-                    html.Th(r.district, scope="row"),
-                    html.Td(fmt.count(int(r.incidents)) if complete else "—", className="text-end"),
-                    html.Td(change, className="text-end"),
-                    html.Td(
-                        fmt.pct(100 * r.attended / r.incidents)
-                        if complete and r.incidents
-                        else "—",
-                        className="text-end",
-                    ),
-                    html.Td(
-                        f"{1000 * r.incidents / pop[0]:.1f}" if complete and pop else "—",
-                        className="text-end",
-                    ),
-                ],
-                className="table-active" if selected.name == r.district else None,
-                **({"aria-current": "true"} if selected.name == r.district else {}),
-            )
-        )
+    years = [populations[int(a)][1] for a in frame["area_id"] if int(a) in populations]
+    pop_year = years[-1] if years else None
     caption = (
         f"ASB incidents by policing district, {period_label(end)}, {covid_text(filters)}. "
         f"Source: {INCIDENT_SOURCE}. District split illustrative. Rates use the "
         f"{pop_year or '—'} Census population."
     )
-    return html.Div(
-        [
-            illustrative_badge() if frame["illustrative"].any() else None,
-            dbc.Table(
-                [html.Caption(caption), header, html.Tbody(body)],
-                bordered=False,
-                hover=True,
-                responsive=True,
-                className="district-table mt-2",
-            ),
-        ]
+    mine = tuple(i for i, a in enumerate(frame["area_id"]) if int(a) == selected.id)
+    table = Table(
+        caption,
+        pd.DataFrame(rows, columns=[c.name for c in DISTRICT_COLUMNS], dtype=object),
+        DISTRICT_COLUMNS,
+        row_header="District",
+        illustrative=bool(frame["illustrative"].any()),
+        inline=True,
+        highlight=mine,
+        style="district-table",
     )
+    return Section(title, (table,))
 
 
-def build(filters: Filters, _choices, viewer: Viewer) -> list:
-    """The Overview for valid filters: KPI cards, then the districts compared."""
+def build(filters: Filters, _choices, viewer: Viewer) -> Page:
+    """The Overview for valid filters: the headline cards, then the districts compared."""
     force, area = areas_for(filters)
     end = month_of(filters.to)
-    cards = dbc.Row(
-        [
-            dbc.Col(card, lg=3, md=6, className="mb-3")
-            for card in (
-                incidents_card(area, end, filters, viewer.scope),
-                attendance_card(area, end, filters),
-                confidence_card(area, force, end),
-                msg_card(area, force, end),
-            )
-        ]
+    cards = (
+        incidents_card(area, end, filters, viewer.scope),
+        attendance_card(area, end, filters),
+        confidence_card(area, force, end),
+        msg_card(area, force, end),
     )
-    return [
-        cards,
-        html.Section(
-            [
-                html.H2("Districts compared", className="h4 mt-4"),
-                district_table(force, area, end, filters, viewer.scope),
-            ],
-            **{"aria-label": "Districts compared"},
-        ),
-    ]
+    return page_for(
+        ids.OVERVIEW,
+        "Overview",
+        filters,
+        [CardRow(cards), districts_compared(force, area, end, filters, viewer.scope)],
+    )

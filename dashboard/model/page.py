@@ -98,9 +98,10 @@ class Card:
 
 @dataclass(frozen=True)
 class CardRow:
-    """Headline cards shown side by side."""
+    """Headline cards shown side by side: `per_row` of them across a wide screen."""
 
     cards: tuple[Card, ...]
+    per_row: int = 4
 
 
 ColumnKind = Literal[
@@ -168,7 +169,7 @@ class Table:
 
     `tones` marks cells better or worse than before ({(row, column name): "better"}), shown
     in colour and words on screen; `inline` tables stand on the page rather than behind a
-    chart's "Data table" disclosure.
+    chart's "Data table" disclosure (a chart's own inline table follows its notes).
     """
 
     caption: str

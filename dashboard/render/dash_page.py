@@ -133,8 +133,10 @@ def _(card: Card, can_export: bool):
 
 @render_block.register
 def _(row: CardRow, can_export: bool):
+    # Two a row from medium screens; more on large ones when the row holds more.
+    widths = {"md": 6} if row.per_row <= 2 else {"lg": 12 // row.per_row, "md": 6}
     return dbc.Row(
-        [dbc.Col(render_block(c, can_export), lg=3, md=6, className="mb-3") for c in row.cards]
+        [dbc.Col(render_block(c, can_export), **widths, className="mb-3") for c in row.cards]
     )
 
 
@@ -240,16 +242,20 @@ def table_component(table: Table, can_export: bool) -> html.Div:
 
 @render_block.register
 def _(chart: Chart, can_export: bool):
+    # An inline table stands on the page after the chart's notes (a map's hot spots), and the
+    # "Data table" disclosure is left empty.
+    table = table_component(chart.table, can_export)
+    inline = chart.table.inline
     return chart_block(
         chart.id,
         chart.title,
         chart.figure,
         chart.summary,
-        table_component(chart.table, can_export),
+        html.Div() if inline else table,
         f"Period: {chart.period} · Area: {chart.area} · Source: {chart.source}",
         chart.filename,
         chart.illustrative,
-        extra=render_blocks(chart.notes, can_export),
+        extra=[*render_blocks(chart.notes, can_export), *([table] if inline else [])],
         data_to=chart.data_to,
         can_export=can_export,
     )
