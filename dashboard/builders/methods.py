@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import html
 
 from dashboard.analysis.forecast import MODEL_DESCRIPTION
-from dashboard.builders.common import data_to
+from dashboard.builders.common import data_to_items
+from dashboard.core import ids
 from dashboard.loaders.boundaries import OS_NOTICE
-from dashboard.render.components import data_table
+from dashboard.model import Column, Note, Page, Section, Table
 from queries.meta import data_loads
 
 MEASURES = [
@@ -153,44 +153,67 @@ LICENCES = [
 ]
 
 
-def build(_trigger) -> list:
-    measures = pd.DataFrame(MEASURES, columns=["Measure", "Definition", "Polarity", "Source"])
+def build() -> Page:
+    """The Methods and data page: the same for every filter and viewer, bar the latest loads."""
     loads = data_loads()
-    loads_table = pd.DataFrame(
-        {
-            "Loaded": [f"{t:%Y-%m-%d %H:%M}" for t in pd.to_datetime(loads["loaded_at"])],
-            "What": loads["kind"],
-            "File": loads["file_name"],
-            "Rows loaded": [f"{n:,}" for n in loads["rows_loaded"]],
-            "sha256": [s[:12] for s in loads["sha256"]],
-        }
+    loads_table = Table(
+        "Every data load, newest first, with the file's sha256.",
+        pd.DataFrame(
+            {
+                # When, to the minute, as the load log reads (not a period: no month column).
+                "Loaded": [f"{t:%Y-%m-%d %H:%M}" for t in pd.to_datetime(loads["loaded_at"])],
+                "What": list(loads["kind"]),
+                "File": list(loads["file_name"]),
+                "Rows loaded": [int(n) for n in loads["rows_loaded"]],
+                "sha256": [s[:12] for s in loads["sha256"]],
+            }
+        ),
+        (
+            Column("Loaded"),
+            Column("What"),
+            Column("File"),
+            Column("Rows loaded", "count"),
+            Column("sha256"),
+        ),
+        inline=True,
     )
-    return [
-        data_to(),
-        html.H2("Measures", className="h4 mt-3"),
-        data_table(
-            measures,
-            "Every measure: its definition, which direction is better, and its source.",
-            row_header="Measure",
+    measures = Table(
+        "Every measure: its definition, which direction is better, and its source.",
+        pd.DataFrame(MEASURES, columns=["Measure", "Definition", "Polarity", "Source"]),
+        (Column("Measure"), Column("Definition"), Column("Polarity"), Column("Source")),
+        row_header="Measure",
+        inline=True,
+    )
+    return Page(
+        id=ids.METHODS,
+        title="Methods and data",
+        area="all areas",
+        period="",
+        covid="",
+        blocks=(
+            Section("Measures", (measures,), plain=True),
+            Section("Methods", (Note("plain", items=tuple(METHODS)),), plain=True),
+            Section(
+                "How often the verdicts are wrong",
+                (Note("plain", items=tuple(ERROR_RATES)),),
+                plain=True,
+            ),
+            Section("Caveats", (Note("plain", items=tuple(CAVEATS)),), plain=True),
+            Section(
+                "Illustrative values",
+                (
+                    Note(
+                        "plain",
+                        "No public source gives these, so they are modelled and carry an "
+                        "\u201cIllustrative data\u201d badge wherever they appear:",
+                    ),
+                    Note("plain", items=tuple(ILLUSTRATIVE)),
+                ),
+                plain=True,
+            ),
+            Section("Sources and licences", (Note("plain", items=tuple(LICENCES)),), plain=True),
+            Section("What has been loaded", (loads_table,), plain=True),
         ),
-        html.H2("Methods", className="h4 mt-4"),
-        html.Ul([html.Li(m) for m in METHODS]),
-        html.H2("How often the verdicts are wrong", className="h4 mt-4"),
-        html.Ul([html.Li(c) for c in ERROR_RATES]),
-        html.H2("Caveats", className="h4 mt-4"),
-        html.Ul([html.Li(c) for c in CAVEATS]),
-        html.H2("Illustrative values", className="h4 mt-4"),
-        html.P(
-            "No public source gives these, so they are modelled and carry an "
-            "\u201cIllustrative data\u201d badge wherever they appear:"
-        ),
-        html.Ul([html.Li(c) for c in ILLUSTRATIVE]),
-        html.H2("Sources and licences", className="h4 mt-4"),
-        html.Ul([html.Li(c) for c in LICENCES]),
-        html.H2("What has been loaded", className="h4 mt-4"),
-        data_table(
-            loads_table,
-            "Every data load, newest first, with the file's sha256.",
-            numeric=["Rows loaded"],
-        ),
-    ]
+        data_to=data_to_items(),
+        filtered=False,
+    )

@@ -6,17 +6,17 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from dash import html
 
 from dashboard.analysis.comparison import Z95, Z998, overdispersed_funnel
 from dashboard.analysis.stats import weighted_average_rate
 from dashboard.builders import figures
-from dashboard.builders.common import areas_for, export_name, month_of, source_data_to
+from dashboard.builders.common import areas_for, export_name, month_of, page_for, source_data_to
 from dashboard.core import formatting as fmt
+from dashboard.core import ids
 from dashboard.core.periods import month_end, month_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
-from dashboard.render.components import chart_block, data_table
+from dashboard.model import Chart, Column, Note, Page, Table
 from queries.msg import msg_history
 from queries.published import published_count
 
@@ -52,41 +52,39 @@ def rates_block(force, history: pd.DataFrame, illustrative: bool):
         f"{sd:.1f}); it was {fmt.ordinal(int(mine['rank']))} of {int(mine['of'])}."
     )
     pivot = history.pivot(index="force", columns="period_end", values="rate")
-    frame = pd.DataFrame({"Force": pivot.index})
+    frame = pd.DataFrame({"Force": list(pivot.index)})
     for period in pivot.columns:
-        frame[_period_label(period)] = [f"{v:.1f}" for v in pivot[period]]
-    table = data_table(
-        frame,
+        frame[_period_label(period)] = list(pivot[period])
+    table = Table(
         f"ASB incidents per 1,000 population by force. {SOURCE}.",
-        numeric=list(frame.columns[1:]),
+        frame,
+        (Column("Force"), *[Column(c, "number", 1) for c in frame.columns[1:]]),
         row_header="Force",
         illustrative=illustrative,
     )
-    notes = html.Ul(
-        [
-            html.Li(
-                "Rate = 12-month count ÷ population × 1,000. Population: ONS 2011 Census "
-                "(no mid-year estimates are loaded), so rates use the same year throughout."
-            ),
-            html.Li(
-                "Weighted MSG average = all the group's incidents ÷ all its population; simple "
-                "mean = the average of the eight rates. The band is the simple mean ± one "
-                "standard deviation of the rates."
-            ),
-        ],
-        className="chart-notes",
+    notes = Note(
+        "notes",
+        items=(
+            "Rate = 12-month count ÷ population × 1,000. Population: ONS 2011 Census "
+            "(no mid-year estimates are loaded), so rates use the same year throughout.",
+            "Weighted MSG average = all the group's incidents ÷ all its population; simple "
+            "mean = the average of the eight rates. The band is the simple mean ± one "
+            "standard deviation of the rates.",
+        ),
     )
-    return chart_block(
-        "msg-rates",
-        "Rates per 1,000 in the Most Similar Group",
-        fig,
-        summary,
-        table,
-        f"Period: 12 months to March · Area: {force.label} and its MSG · Source: {SOURCE}",
-        export_name("asb-rate-msg", force, "12m-to-march"),
-        illustrative,
-        extra=[notes],
+    return Chart(
+        id="msg-rates",
+        title="Rates per 1,000 in the Most Similar Group",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period="12 months to March",
+        area=f"{force.label} and its MSG",
+        source=SOURCE,
+        filename=export_name("asb-rate-msg", force, "12m-to-march"),
         data_to=source_data_to("msg"),
+        illustrative=illustrative,
+        notes=(notes,),
     )
 
 
@@ -106,36 +104,46 @@ def rank_block(force, history: pd.DataFrame, illustrative: bool):
         published = published_count("msg_rank_asb_rate", force.id, end)
         rows.append(
             {
-                "12 months to": month_label(r.period_end),
-                "Position": f"{r.rank} of {r.of}",
-                "Rate per 1,000": f"{r.rate:.1f}",
+                "12 months to": end,
+                "Position": f"{r.rank} of {r.of}",  # a rank reads with its group's size
+                "Rate per 1,000": r.rate,
                 "Published position": (
                     f"{published} (matches)"
                     if published == r.rank
                     else str(published)
                     if published
-                    else "—"
+                    else None
                 ),
             }
         )
     ranks = ", ".join(str(int(r)) for r in mine["rank"])
     summary = f"{force.name}'s position by year: {ranks} (1 = the lowest rate in the group)."
-    return chart_block(
-        "msg-rank",
-        "Position over time",
-        fig,
-        summary,
-        data_table(
-            pd.DataFrame(rows),
-            f"MSG position of {force.name}. {SOURCE}.",
-            numeric=["Rate per 1,000"],
-            row_header="12 months to",
-            illustrative=illustrative,
+    table = Table(
+        f"MSG position of {force.name}. {SOURCE}.",
+        pd.DataFrame(
+            rows, columns=["12 months to", "Position", "Rate per 1,000", "Published position"]
         ),
-        f"Period: 12 months to March · Area: {force.label} · Source: {SOURCE}",
-        export_name("asb-msg-position", force, "12m-to-march"),
-        illustrative,
+        (
+            Column("12 months to", "month"),
+            Column("Position"),
+            Column("Rate per 1,000", "number", 1),
+            Column("Published position"),
+        ),
+        row_header="12 months to",
+        illustrative=illustrative,
+    )
+    return Chart(
+        id="msg-rank",
+        title="Position over time",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period="12 months to March",
+        area=force.label,
+        source=SOURCE,
+        filename=export_name("asb-msg-position", force, "12m-to-march"),
         data_to=source_data_to("msg"),
+        illustrative=illustrative,
     )
 
 
@@ -168,20 +176,20 @@ def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
         SOURCE,
         illustrative,
     )
-    outside = []
-    for r, unit in zip(table.itertuples(), funnel.units, strict=True):
-        verdict = WHERE.get((unit.outside_95, unit.outside_998), "within the limits")
-        outside.append(
-            {
-                "Force": r.force,
-                "Population": fmt.count(int(r.population)),
-                "Incidents": fmt.count(int(r.value)),
-                "Rate per 1,000": f"{r.rate:.1f}",
-                "Adjusted z": f"{unit.z_adjusted:+.2f}".replace("-", "−"),
-                "Against the MSG average": verdict,
-            }
-        )
-    mine = next(o for o in outside if o["Force"] == force.name)
+    outside = pd.DataFrame(
+        {
+            "Force": list(table["force"]),
+            "Population": [int(v) for v in table["population"]],
+            "Incidents": [int(v) for v in table["value"]],
+            "Rate per 1,000": list(table["rate"]),
+            "Adjusted z": [unit.z_adjusted for unit in funnel.units],
+            "Against the MSG average": [
+                WHERE.get((unit.outside_95, unit.outside_998), "within the limits")
+                for unit in funnel.units
+            ],
+        }
+    )
+    mine = outside[outside["Force"] == force.name].iloc[0]
     summary = (
         f"Against the weighted MSG average of {funnel.target:.1f} per 1,000, {force.name} is "
         f"{mine['Against the MSG average']}. {funnel.method}. With eight forces a rank can move "
@@ -189,35 +197,51 @@ def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
         "spread between these forces would give by chance."
         + (" The peer forces' figures are illustrative (modelled)." if illustrative else "")
     )
-    return chart_block(
-        "msg-funnel",
-        "Funnel plot: is the difference more than chance?",
-        fig,
-        summary,
-        data_table(
-            pd.DataFrame(outside),
+    return Chart(
+        id="msg-funnel",
+        title="Funnel plot: is the difference more than chance?",
+        figure=fig,
+        summary=summary,
+        table=Table(
             f"Forces against the funnel limits ({funnel.method}). {SOURCE}.",
-            numeric=["Population", "Incidents", "Rate per 1,000", "Adjusted z"],
+            outside,
+            (
+                Column("Force"),
+                Column("Population", "count"),
+                Column("Incidents", "count"),
+                Column("Rate per 1,000", "number", 1),
+                Column("Adjusted z", "signed_number", 2),
+                Column("Against the MSG average"),
+            ),
             row_header="Force",
             illustrative=illustrative,
         ),
-        f"Period: {_period_label(period_end)} · Area: {force.label} and its MSG · Source: {SOURCE}",
-        export_name("asb-msg-funnel", force, f"12m-to-{period_end:%Y-%m}"),
-        illustrative,
-        extra=[html.P(f"Method: {funnel.method}.", className="chart-notes")],
+        period=_period_label(period_end),
+        area=f"{force.label} and its MSG",
+        source=SOURCE,
+        filename=export_name("asb-msg-funnel", force, f"12m-to-{period_end:%Y-%m}"),
         data_to=source_data_to("msg"),
+        illustrative=illustrative,
+        notes=(Note("notes", f"Method: {funnel.method}."),),
     )
 
 
-def build(filters: Filters, _choices, _viewer: Viewer) -> list:
+def build(filters: Filters, _choices, _viewer: Viewer) -> Page:
+    """The Most Similar Group page for valid filters (force level whatever the area)."""
     force, area = areas_for(filters)
     end = month_of(filters.to)
     history = msg_history(MEASURE)
     history = history[history["period_end"] <= month_end(end)]
     if history.empty or force.id not in set(history["force_id"]):
-        return [
-            html.P(f"No Most Similar Group data for {force.name} on or before {month_label(end)}.")
-        ]
+        return _page(
+            filters,
+            [
+                Note(
+                    "plain",
+                    f"No Most Similar Group data for {force.name} on or before {month_label(end)}.",
+                )
+            ],
+        )
     illustrative = bool((history["source"] == "illustrative").any())
     latest = history["period_end"].max()
     context = (
@@ -226,9 +250,16 @@ def build(filters: Filters, _choices, _viewer: Viewer) -> list:
         if area.kind != "force"
         else force.label
     )
-    return [
-        html.P(f"{context} MSG data to {month_label(latest)}.", className="page-context"),
-        rates_block(force, history, illustrative),
-        rank_block(force, history, illustrative),
-        funnel_block(force, history, latest, illustrative),
-    ]
+    return _page(
+        filters,
+        [
+            Note("context", f"{context} MSG data to {month_label(latest)}."),
+            rates_block(force, history, illustrative),
+            rank_block(force, history, illustrative),
+            funnel_block(force, history, latest, illustrative),
+        ],
+    )
+
+
+def _page(filters: Filters, blocks: list) -> Page:
+    return page_for(ids.MSG, "Most Similar Group", filters, blocks)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
 
 from dashboard.analysis.comparison import wilson_interval
 from dashboard.builders import figures
-from dashboard.builders.common import areas_for, export_name, month_of, source_data_to
-from dashboard.core import formatting as fmt
+from dashboard.builders.common import areas_for, export_name, month_of, page_for, source_data_to
+from dashboard.core import ids
 from dashboard.core.periods import month_end, month_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.loaders.published import CONFIDENCE, CSEW, CSEW_DIFFERENCE
-from dashboard.render.components import chart_block, data_table
+from dashboard.model import Chart, Column, Note, Page, Section, Table
 from queries.published import printed_differences
 from queries.surveys import survey_table
 
@@ -29,113 +27,104 @@ RANK_NOTE = (
 )
 
 
-def _rank_cell(rank, of) -> html.Td:
-    if pd.isna(rank):
-        return html.Td("—", className="text-end")
-    better = rank <= of / 2
-    return html.Td(
-        f"{int(rank)}",
-        className=f"text-end {'rank-better' if better else 'rank-worse'}",
-        title=f"{int(rank)} of {int(of)}: {'better' if better else 'worse'} half",
-    )
-
-
 def _date(value) -> dt.date:
     """A period end as a date (pandas gives Timestamps)."""
     return pd.Timestamp(value).date()
+
+
+def _known(value) -> bool:
+    return value is not None and not pd.isna(value)
 
 
 def _report_tables(csew: pd.DataFrame, end, force) -> list:
     csew = csew[csew["period_end"] <= month_end(end)]
     years = sorted(csew["period_end"].unique())
     if not years:
-        return [html.P("No CSEW perception results on or before this period.")]
+        return [Note("plain", "No CSEW perception results on or before this period.")]
     first, last = years[0], years[-1]
     printed = printed_differences(CSEW_DIFFERENCE, force.id, _date(first), _date(last))
     measures = list(dict.fromkeys(csew["question"]))
     by = csew.set_index(["question", "period_end"])
-    head = [html.Th("Measure", scope="col")] + [
-        html.Th(f"Year ending {y:%m/%y}", scope="col", className="text-end") for y in years
-    ]
+    year_columns = [f"Year ending {y:%m/%y}" for y in years]
+    source = f"Source: {CSEW} via iQuanta, as published in the force's ASB deep-dive report."
 
-    def table(caption, cells, extra_head):
-        rows = [html.Tr([html.Th(m, scope="row"), *cells(m)]) for m in measures]
-        return dbc.Table(
-            [html.Caption(caption), html.Thead(html.Tr(head + extra_head)), html.Tbody(rows)],
-            size="sm",
-            responsive=True,
-            hover=True,
-            className="data-table",
-        )
+    def value(m, y, col):
+        return by.loc[(m, y), col] if (m, y) in by.index else None
 
-    def pct_cells(m):
-        values = [by.loc[(m, y), "pct"] if (m, y) in by.index else None for y in years]
+    diff_column = f"Points difference from {first:%Y}"
+    pct_rows = []
+    for m in measures:
+        values = [value(m, y, "pct") for y in years]
         diff = printed.get(m)  # the report's own figure, from its unrounded values
         if diff is None and values[0] is not None and values[-1] is not None:
             diff = values[-1] - values[0]
-        return [
-            html.Td(f"{v:.1f}%" if v is not None else "—", className="text-end") for v in values
-        ] + [
-            html.Td(
-                f"{diff:+.1f}".replace("-", "−") if diff is not None else "—", className="text-end"
+        pct_rows.append([m, *values, diff])
+    pct_table = Table(
+        f"% perceiving a high level of ASB (lower is better), years ending March "
+        f"{first:%Y}-{last:%Y}. {source}",
+        pd.DataFrame(pct_rows, columns=["Measure", *year_columns, diff_column], dtype=object),
+        (
+            Column("Measure"),
+            *[Column(c, "percent", 1) for c in year_columns],
+            Column(diff_column, "signed_number", 1),
+        ),
+        row_header="Measure",
+        inline=True,
+    )
+
+    gained_column = f"Places gained since {first:%Y}"
+
+    def rank_table(caption: str, col: str, of_col: str) -> Table:
+        rows, tones, titles = [], {}, {}
+        for i, m in enumerate(measures):
+            ranks = [(value(m, y, col), value(m, y, of_col)) for y in years]
+            for column, (rank, of) in zip(year_columns, ranks, strict=True):
+                if _known(rank):
+                    # A stand-in for the report's colours: the better or worse half (RANK_NOTE).
+                    half = "better" if rank <= of / 2 else "worse"
+                    tones[(i, column)] = half
+                    titles[(i, column)] = f"{int(rank)} of {int(of)}: {half} half"
+            gained = (
+                int(ranks[0][0] - ranks[-1][0])
+                if _known(ranks[0][0]) and _known(ranks[-1][0])
+                else None
             )
-        ]
+            rows.append([m, *[int(r) if _known(r) else None for r, _ in ranks], gained])
+        return Table(
+            caption,
+            pd.DataFrame(rows, columns=["Measure", *year_columns, gained_column], dtype=object),
+            (
+                Column("Measure"),
+                *[Column(c, "integer") for c in year_columns],
+                Column(gained_column, "signed_count"),
+            ),
+            row_header="Measure",
+            tones=tones,
+            titles=titles,
+            inline=True,
+        )
 
-    def rank_cells(col, of_col):
-        def cells(m):
-            ranks = [
-                (by.loc[(m, y), col], by.loc[(m, y), of_col])
-                if (m, y) in by.index
-                else (None, None)
-                for y in years
-            ]
-            out = [_rank_cell(r, o) for r, o in ranks]
-            if ranks[0][0] is not None and ranks[-1][0] is not None:
-                out.append(
-                    html.Td(
-                        fmt.signed_count(int(ranks[0][0] - ranks[-1][0])),
-                        className="text-end",
-                    )
-                )
-            else:
-                out.append(html.Td("—"))
-            return out
-
-        return cells
-
-    diff_head = [html.Th(f"Points difference from {first:%Y}", scope="col", className="text-end")]
-    rank_head = [html.Th(f"Places gained since {first:%Y}", scope="col", className="text-end")]
-    source = f"Source: {CSEW} via iQuanta, as published in the force's ASB deep-dive report."
     return [
-        table(
-            f"% perceiving a high level of ASB (lower is better), years ending March "
-            f"{first:%Y}-{last:%Y}. {source}",
-            pct_cells,
-            diff_head,
-        ),
-        table(
-            f"MSG position (1 = best of 8). {source}", rank_cells("msg_rank", "msg_of"), rank_head
-        ),
-        table(
+        pct_table,
+        rank_table(f"MSG position (1 = best of 8). {source}", "msg_rank", "msg_of"),
+        rank_table(
             f"National position (1 = best of 42; the Metropolitan and City forces are "
             f"combined). {source}",
-            rank_cells("national_rank", "national_of"),
-            rank_head,
+            "national_rank",
+            "national_of",
         ),
-        html.P(
-            (
-                "Points differences are the report's printed figures (it computed them before "
-                "rounding, so some differ by 0.1 from the rounded values shown)."
-                if printed
-                else "Points differences are computed from the rounded values shown."
-            ),
-            className="chart-notes",
+        Note(
+            "notes",
+            "Points differences are the report's printed figures (it computed them before "
+            "rounding, so some differ by 0.1 from the rounded values shown)."
+            if printed
+            else "Points differences are computed from the rounded values shown.",
         ),
-        html.P(RANK_NOTE, className="chart-notes"),
+        Note("notes", RANK_NOTE),
     ]
 
 
-def csew_block(force, end):
+def csew_block(force, end) -> Chart:
     csew = survey_table(CSEW, force.id)
     shown = csew[csew["period_end"] <= month_end(end)]
     fig = figures.survey_lines(
@@ -155,43 +144,46 @@ def csew_block(force, end):
             f"the force ranked {int(total['msg_rank'].iloc[-1])} of "
             f"{int(total['msg_of'].iloc[-1])} in its Most Similar Group."
         )
-    data = data_table(
+    table = Table(
+        f"CSEW perception results, {force.label}.",
         pd.DataFrame(
             {
-                "Measure": shown["question"],
-                "Year ending": [month_label(d) for d in shown["period_end"]],
-                "%": [f"{p:.1f}%" for p in shown["pct"]],
+                "Measure": list(shown["question"]),
+                "Year ending": [_date(d) for d in shown["period_end"]],
+                "%": list(shown["pct"]),
             }
         ),
-        f"CSEW perception results, {force.label}.",
-        numeric=["%"],
+        (Column("Measure"), Column("Year ending", "month"), Column("%", "percent", 1)),
         row_header="Measure",
-        illustrative=False,
     )
-    return chart_block(
-        "per-csew",
-        "Crime Survey for England and Wales: perception of ASB",
-        fig,
-        summary,
-        data,
-        f"Period: years ending March, latest on or before {month_label(end)} · Area: "
-        f"{force.label} (CSEW is reported by force) · Source: {CSEW} via iQuanta",
-        export_name("csew-asb-perception", force, f"to-{end:%Y-%m}"),
-        extra=[
-            html.H3("The report's tables", className="h5 mt-3"),
-            *_report_tables(csew, end, force),
-        ],
+    source = f"{CSEW} via iQuanta"
+    return Chart(
+        id="per-csew",
+        title="Crime Survey for England and Wales: perception of ASB",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=f"years ending March, latest on or before {month_label(end)}",
+        area=f"{force.label} (CSEW is reported by force)",
+        source=source,
+        filename=export_name("csew-asb-perception", force, f"to-{end:%Y-%m}"),
         data_to=source_data_to("csew"),
+        notes=(Note("heading", "The report's tables"), *_report_tables(csew, end, force)),
     )
 
 
-def confidence_block(area, force, end):
+def _months(start, end) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def confidence_block(area, force, end) -> Chart:
     survey = survey_table(CONFIDENCE, area.id)
     shown_for = area
     if survey.empty or not survey["question"].str.startswith("Q8a").any():
         survey, shown_for = survey_table(CONFIDENCE, force.id), force
     q8a = survey[survey["question"].str.startswith("Q8a")].copy()
     q8a = q8a[q8a["period_end"] <= month_end(end)]
+    # Wilson intervals, as on every page (a Wald interval would leave 0-100% on small bases).
     intervals = [
         wilson_interval(p, int(n)) if pd.notna(n) and n else (None, None)
         for p, n in zip(q8a["pct"], q8a["base_n"], strict=True)
@@ -227,70 +219,74 @@ def confidence_block(area, force, end):
         if len(q8a)
         else "No results on or before this period."
     )
-    rows = pd.DataFrame(
-        {
-            "Period": [
-                f"{(e.year - s.year) * 12 + e.month - s.month + 1} months to {month_label(e)}"
-                for s, e in zip(q8a["period_start"], q8a["period_end"], strict=True)
-            ],
-            "% agree": [f"{p:.0f}%" for p in q8a["pct"]],
-            "Base n": [f"{int(n):,}" if pd.notna(n) else "not published" for n in q8a["base_n"]],
-            "95% interval": [
-                f"{lo:.1f}% to {hi:.1f}%" if lo is not None else "—" for lo, hi in intervals
-            ],
-        }
+    table = Table(
+        f"Q8a “Essex Police and the organisations they work with are dealing "
+        f"with ASB”, {shown_for.label}. Source: {CONFIDENCE}.",
+        pd.DataFrame(
+            {
+                "Period": [
+                    f"{_months(s, e)} months to {month_label(e)}"
+                    for s, e in zip(q8a["period_start"], q8a["period_end"], strict=True)
+                ],
+                "% agree": list(q8a["pct"]),
+                "Base n": [int(n) if pd.notna(n) else None for n in q8a["base_n"]],
+                # An interval reads as one phrase; its ends are in the chart's error bars.
+                "95% interval": [
+                    f"{lo:.1f}% to {hi:.1f}%" if lo is not None else None for lo, hi in intervals
+                ],
+            },
+            dtype=object,
+        ),
+        (
+            Column("Period"),
+            Column("% agree", "percent"),
+            Column("Base n", "count", missing="not published"),
+            Column("95% interval"),
+        ),
+        row_header="Period",
     )
     note = f"Force-wide: no results are loaded for {area.label}." if shown_for is not area else ""
-    return chart_block(
-        "per-q8a",
-        "Confidence and Satisfaction Survey: dealing with ASB",
-        fig,
-        summary + (" " + note if note else ""),
-        data_table(
-            rows,
-            f"Q8a “Essex Police and the organisations they work with are dealing "
-            f"with ASB”, {shown_for.label}. Source: {CONFIDENCE}.",
-            numeric=["% agree", "Base n"],
-            row_header="Period",
-            illustrative=False,
-        ),
-        f"Period: to {month_label(end)} · Area: {shown_for.label} · Source: {CONFIDENCE}",
-        export_name("confidence-dealing-with-asb", shown_for, f"to-{end:%Y-%m}"),
+    return Chart(
+        id="per-q8a",
+        title="Confidence and Satisfaction Survey: dealing with ASB",
+        figure=fig,
+        summary=summary + (" " + note if note else ""),
+        table=table,
+        period=f"to {month_label(end)}",
+        area=shown_for.label,
+        source=CONFIDENCE,
+        filename=export_name("confidence-dealing-with-asb", shown_for, f"to-{end:%Y-%m}"),
         data_to=source_data_to("confidence"),
     )
 
 
-def victims_block(force):
+def victims_block(force) -> Chart | Section:
     survey = survey_table(CONFIDENCE, force.id)
     split = survey[survey["question"].str.contains(r"\((?:victims|non-victims|all respondents)\)")]
     if split.empty:
-        return html.Section(
-            [
-                html.H2("Victims and non-victims", className="h4 chart-title"),
-                html.P("No results split by victims and non-victims are loaded."),
-            ],
-            className="chart-block",
+        return Section(
+            "Victims and non-victims",
+            (Note("plain", "No results split by victims and non-victims are loaded."),),
         )
     split = split.assign(
         group=split["question"].str.extract(r"\(([^)]*)\)$")[0],
         measure=split["question"].str.replace(r"\s*\([^)]*\)$", "", regex=True),
     )
     frame = split.rename(columns={"measure": "question_short"})
-    table = data_table(
+    table = Table(
+        f"Victims and non-victims. Source: {frame['source'].iloc[0]}.",
         pd.DataFrame(
             {
-                "Question": frame["question_short"],
-                "Group": frame["group"],
-                "%": [f"{p:.0f}%" for p in frame["pct"]],
+                "Question": list(frame["question_short"]),
+                "Group": list(frame["group"]),
+                "%": list(frame["pct"]),
                 "Period": [
                     f"{s:%b} to {e:%b %Y}"
                     for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
                 ],
             }
         ),
-        f"Victims and non-victims. Source: {frame['source'].iloc[0]}.",
-        numeric=["%"],
-        illustrative=False,
+        (Column("Question"), Column("Group"), Column("%", "percent"), Column("Period")),
     )
     fig = go.Figure()
     for group, part in frame.groupby("group", sort=False):
@@ -315,27 +311,32 @@ def victims_block(force):
         if len(victims) and len(non)
         else "Victims compared with non-victims."
     )
-    return chart_block(
-        "per-victims",
-        "Victims and non-victims",
-        fig,
-        summary,
-        table,
-        f"Period: as stated · Area: {force.label} · Source: {CONFIDENCE}",
-        export_name("victims-vs-non-victims", force, "q4-2019-20"),
+    return Chart(
+        id="per-victims",
+        title="Victims and non-victims",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period="as stated",
+        area=force.label,
+        source=CONFIDENCE,
+        filename=export_name("victims-vs-non-victims", force, "q4-2019-20"),
         data_to=source_data_to("confidence"),
     )
 
 
-def build(filters: Filters, _choices, _viewer: Viewer) -> list:
+def build(filters: Filters, _choices, _viewer: Viewer) -> Page:
+    """The Public perception and confidence page for valid filters."""
     force, area = areas_for(filters)
     end = month_of(filters.to)
-    return [
-        html.P(
-            f"{area.label}; survey results on or before {month_label(end)}.",
-            className="page-context",
-        ),
-        csew_block(force, end),
-        confidence_block(area, force, end),
-        victims_block(force),
-    ]
+    return page_for(
+        ids.PERCEPTION,
+        "Public perception and confidence",
+        filters,
+        [
+            Note("context", f"{area.label}; survey results on or before {month_label(end)}."),
+            csew_block(force, end),
+            confidence_block(area, force, end),
+            victims_block(force),
+        ],
+    )

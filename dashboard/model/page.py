@@ -105,7 +105,15 @@ class CardRow:
 
 
 ColumnKind = Literal[
-    "text", "count", "signed_count", "number", "percent", "signed_percent", "month", "integer"
+    "text",
+    "count",
+    "signed_count",
+    "number",
+    "signed_number",
+    "percent",
+    "signed_percent",
+    "month",
+    "integer",
 ]
 
 
@@ -135,6 +143,8 @@ class Column:
             return str(int(value))
         if self.kind == "number":
             return f"{float(value):,.{self.digits}f}"
+        if self.kind == "signed_number":  # points or a z-score: "+13.9", "−0.42"
+            return f"{float(value):+,.{self.digits}f}".replace("-", "−")
         if self.kind == "percent":
             return fmt.pct(float(value), self.digits)
         if self.kind == "signed_percent":
@@ -150,7 +160,7 @@ class Column:
             return None
         if self.kind in ("count", "signed_count", "integer"):
             return int(value)
-        if self.kind in ("number", "percent", "signed_percent"):
+        if self.kind in ("number", "signed_number", "percent", "signed_percent"):
             rounded = round(float(value), self.digits)
             return int(rounded) if self.digits == 0 else rounded
         if self.kind == "month":
@@ -168,8 +178,9 @@ class Table:
     """A typed frame with each column's format, its caption and its flags.
 
     `tones` marks cells better or worse than before ({(row, column name): "better"}), shown
-    in colour and words on screen; `inline` tables stand on the page rather than behind a
-    chart's "Data table" disclosure (a chart's own inline table follows its notes).
+    in colour and words on screen; `titles` gives a cell the words its colour stands for
+    ("4 of 8: better half"), shown on hover; `inline` tables stand on the page rather than
+    behind a chart's "Data table" disclosure (a chart's own inline table follows its notes).
     """
 
     caption: str
@@ -178,6 +189,7 @@ class Table:
     row_header: str | None = None
     illustrative: bool = False
     tones: Mapping[tuple[int, str], str] = field(default_factory=dict)
+    titles: Mapping[tuple[int, str], str] = field(default_factory=dict)
     inline: bool = False
     highlight: tuple[int, ...] = ()  # rows to mark as the reader's own area
     style: str = ""  # an extra class for the screen's stylesheet
@@ -267,13 +279,15 @@ class Chart:
 
 @dataclass(frozen=True, eq=False)
 class Section:
-    """A titled group of blocks (a target, a sub-topic)."""
+    """A titled group of blocks (a target, a sub-topic); a `plain` one is running text under
+    a heading (Methods), not a block set off like a chart."""
 
     title: str
     blocks: tuple[Block, ...]
     id: str = ""
     summary: str = ""
     verdicts: tuple[Inline, ...] = ()
+    plain: bool = False
 
 
 Block = Card | CardRow | Chart | Table | Note | Section | VerdictRow
@@ -290,6 +304,7 @@ class Page:
     covid: str  # "including Covid breaches" / "excluding Covid breaches"
     blocks: tuple[Block, ...]
     data_to: tuple[tuple[str, str], ...] = ()  # (source, month it runs to)
+    filtered: bool = True  # False for a page no filter changes (Methods): no filters to print
 
     @property
     def filters_text(self) -> str:

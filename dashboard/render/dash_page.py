@@ -37,9 +37,10 @@ def render_page(page: Page, can_export: bool) -> list:
     """The page's content under its filter bar: filters in words (printed only), the data-to
     line, then each block."""
     return [
-        html.P(
-            [html.Strong("Showing: "), page.filters_text],
-            className="print-only",
+        *(
+            [html.P([html.Strong("Showing: "), page.filters_text], className="print-only")]
+            if page.filtered
+            else []
         ),
         data_to_line(page.data_to),
         *[render_block(block, can_export) for block in page.blocks],
@@ -93,6 +94,8 @@ def _(note: Note, can_export: bool):
         return html.P(note.text, className="chart-meta")
     if note.kind == "heading":
         return html.H3(note.text, className="h5 mt-3")
+    if note.items:
+        return html.Ul([html.Li(i) for i in note.items])
     return html.P(note.text)
 
 
@@ -177,6 +180,7 @@ def table_component(table: Table, can_export: bool) -> html.Div:
         row = []
         for column, text in zip(table.columns, cells, strict=True):
             tone = table.tones.get((i, column.name))
+            title = table.titles.get((i, column.name))
             cls = (
                 " ".join(
                     x
@@ -185,10 +189,11 @@ def table_component(table: Table, can_export: bool) -> html.Div:
                 )
                 or None
             )
+            hover = {"title": title} if title else {}
             if column.name == table.row_header:
-                row.append(html.Th(text, scope="row", className=cls))
+                row.append(html.Th(text, scope="row", className=cls, **hover))
             else:
-                row.append(html.Td(text, className=cls))
+                row.append(html.Td(text, className=cls, **hover))
         mine = i in table.highlight
         body.append(
             html.Tr(
@@ -263,6 +268,16 @@ def _(chart: Chart, can_export: bool):
 
 @render_block.register
 def _(section: Section, can_export: bool):
+    if section.plain:
+        return html.Section(
+            [
+                html.H2(section.title, className="h4 mt-4"),
+                html.P(section.summary) if section.summary else None,
+                *render_blocks(section.blocks, can_export),
+            ],
+            **({"id": section.id} if section.id else {}),
+            **{"aria-label": section.title},
+        )
     return html.Section(
         [
             html.H2(section.title, className="h4 chart-title"),
