@@ -27,7 +27,7 @@ from dashboard.core.viewer import Viewer
 from dashboard.render.components import chart_block, data_table, illustrative_badge
 from dashboard.render.verdict_badges import variation_badge
 from queries.events import events
-from queries.forecasts import incident_forecast
+from dashboard.builders.forecasts import incident_forecast
 from queries.incidents import annual_totals, monthly_by_category, monthly_counts
 from queries.published import published_count
 

@@ -25,7 +25,7 @@ from dashboard.loaders.published import CONFIDENCE
 from dashboard.render.components import chart_block, data_table
 from dashboard.render.verdict_badges import assurance_badge, status_pill, variation_badge
 from queries.areas import filter_areas
-from queries.forecasts import incident_forecast
+from dashboard.builders.forecasts import incident_forecast
 from queries.incidents import annual_totals, month_range, monthly_counts, twelve_month_total
 from queries.surveys import survey_table
 from queries.targets import TargetRecord, targets
