@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
 
 from dashboard.analysis.spc import seasonal_xmr, variation_icon
 from dashboard.analysis.stats import pct_change, rolling_sum
@@ -18,16 +16,18 @@ from dashboard.builders.common import (
     export_name,
     last_march_year,
     month_of,
+    page_for,
     source_data_to,
 )
+from dashboard.builders.forecasts import incident_forecast
+from dashboard.builders.verdicts import variation_verdict
 from dashboard.core import formatting as fmt
+from dashboard.core import ids
 from dashboard.core.periods import add_months, month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
-from dashboard.render.components import chart_block, data_table, illustrative_badge
-from dashboard.render.verdict_badges import variation_badge
+from dashboard.model import Badge, Chart, Column, Note, Page, Section, Table, VerdictRow
 from queries.events import events
-from queries.forecasts import incident_forecast
 from queries.incidents import annual_totals, monthly_by_category, monthly_counts
 from queries.published import published_count
 
@@ -35,6 +35,7 @@ PERSONAL_CAVEAT = (
     "Personal ASB is known to be under-recorded: a force audit (Op Somerton) found incidents "
     "closed as nuisance that should have been personal, so read the split with care."
 )
+CATEGORIES = ("personal", "nuisance", "environmental")
 
 
 def _category_label(filters: Filters) -> str:
@@ -94,102 +95,91 @@ def trend_block(area, filters: Filters, end: dt.date, frame: pd.DataFrame, illus
                 else "."
             )
         )
-    table = data_table(
-        pd.DataFrame(
-            {
-                "Month": [month_label(m) for m in months],
-                "Incidents": [fmt.count(int(v)) for v in frame["incidents"]],
-                "Of which Covid breaches": [fmt.count(int(v)) for v in frame["covid_breaches"]],
-                "Rolling 12 months incl. Covid": [
-                    fmt.count(int(v)) if v is not None else "—" for v in incl
-                ],
-                "Rolling 12 months excl. Covid": [
-                    fmt.count(int(v)) if v is not None else "—" for v in excl
-                ],
-            }
-        ),
+    table = Table(
         f"Monthly ASB incidents, {area.label}, {_category_label(filters)}. A rolling total "
         "needs all 12 of its months; '—' marks one that does not have them.",
-        numeric=[
-            "Incidents",
-            "Of which Covid breaches",
-            "Rolling 12 months incl. Covid",
-            "Rolling 12 months excl. Covid",
-        ],
+        pd.DataFrame(
+            {
+                "Month": months,
+                "Incidents": frame["incidents"],
+                "Of which Covid breaches": frame["covid_breaches"],
+                "Rolling 12 months incl. Covid": incl,
+                "Rolling 12 months excl. Covid": excl,
+            }
+        ),
+        (
+            Column("Month", "month"),
+            Column("Incidents", "count"),
+            Column("Of which Covid breaches", "count"),
+            Column("Rolling 12 months incl. Covid", "count"),
+            Column("Rolling 12 months excl. Covid", "count"),
+        ),
         row_header="Month",
         illustrative=illustrative,
     )
-    event_list = html.Ul(
-        [
-            html.Li(f"{e.date:%d %B %Y}: {e.title}. {e.description}")
-            for e in events()
-            if e.date <= add_months(end, 1)
-        ],
-        className="event-list",
+    marked = tuple(
+        f"{e.date:%d %B %Y}: {e.title}. {e.description}"
+        for e in events()
+        if e.date <= add_months(end, 1)
     )
-    return chart_block(
-        "inc-trend",
-        "Monthly incidents and the rolling 12-month total",
-        fig,
-        summary,
-        table,
-        f"Period: monthly to {month_label(end)} · Area: {area.label} · Source: {INCIDENT_SOURCE}",
-        export_name("asb-incidents-trend", area, f"to-{end:%Y-%m}"),
-        illustrative,
-        extra=[
-            html.Details(
-                [html.Summary("Events marked on the chart"), event_list], className="chart-table"
-            )
-        ],
+    return Chart(
+        id="inc-trend",
+        title="Monthly incidents and the rolling 12-month total",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=f"monthly to {month_label(end)}",
+        area=area.label,
+        source=INCIDENT_SOURCE,
+        filename=export_name("asb-incidents-trend", area, f"to-{end:%Y-%m}"),
         data_to=source_data_to("force"),
+        illustrative=illustrative,
+        notes=(Note("details", "Events marked on the chart", items=marked),),
     )
 
 
-def annual_block(area, filters: Filters, end: dt.date):
-    """The report's table: 12 months to March, count, # difference, % difference."""
+def annual_block(area, filters: Filters, end: dt.date) -> Section:
+    """The report's table: 12 months to March, count, # difference, % difference, and whether
+    the force's published figure matches."""
     annual = annual_totals(area.id, 3, filters.include_covid)
     annual = annual[annual["year"] <= last_march_year(end)].reset_index(drop=True)
-    rows = []
-    for i, r in annual.iterrows():
-        prev = annual["incidents"].iloc[i - 1] if i else None
-        end = dt.date(int(r["year"]), 3, 1)
-        measure = "asb_incidents" if filters.include_covid else "asb_incidents_excl_covid"
-        published = published_count(measure, area.id, end) if area.kind == "force" else None
-        rows.append(
-            {
-                "12 months to": f"March {int(r['year'])}",
-                "Incidents": fmt.count(int(r["incidents"])),
-                "# difference": fmt.signed_count(int(r["incidents"] - prev)) if prev else "",
-                "% difference": fmt.signed_pct(pct_change(r["incidents"], prev)) if prev else "",
-                "Published figure": (
-                    "matches"
-                    if published == int(r["incidents"])
-                    else fmt.count(published)
-                    if published
-                    else "—"
-                ),
-            }
-        )
+    years = [int(y) for y in annual["year"]]
+    counts = [int(n) for n in annual["incidents"]]
+    with_previous = list(zip(counts, [None, *counts[:-1]], strict=True))
+    measure = "asb_incidents" if filters.include_covid else "asb_incidents_excl_covid"
+    published = [
+        published_count(measure, area.id, dt.date(y, 3, 1)) if area.kind == "force" else None
+        for y in years
+    ]
     illustrative = bool(annual["illustrative"].any()) and area.kind != "force"
-    caption = (
+    table = Table(
         f"ASB incidents, 12 months to March, {area.label}, {covid_text(filters)}. "
-        f"Source: {INCIDENT_SOURCE}."
+        f"Source: {INCIDENT_SOURCE}.",
+        pd.DataFrame(
+            {
+                "12 months to": [dt.date(y, 3, 1) for y in years],
+                "Incidents": counts,
+                "# difference": [n - p if p else None for n, p in with_previous],
+                "% difference": [pct_change(n, p) if p else None for n, p in with_previous],
+                # "matches" when the published figure is this one, else the published figure.
+                "Published figure": [
+                    "matches" if p == n else fmt.count(p) if p else None
+                    for n, p in zip(counts, published, strict=True)
+                ],
+            }
+        ),
+        (
+            Column("12 months to", "month"),
+            Column("Incidents", "count"),
+            Column("# difference", "signed_count", missing=""),
+            Column("% difference", "signed_percent", missing=""),
+            Column("Published figure"),
+        ),
+        row_header="12 months to",
+        illustrative=illustrative,
     )
-    return html.Section(
-        [
-            html.H2("Annual incidents (the report's table)", className="h4 chart-title"),
-            html.Div([illustrative_badge()] if illustrative else [], className="kpi-badges"),
-            data_table(
-                pd.DataFrame(rows),
-                caption,
-                numeric=["Incidents", "# difference", "% difference"],
-                row_header="12 months to",
-                illustrative=illustrative,
-            ),
-        ],
-        className="chart-block",
-        id="inc-annual",
-    )
+    badges = (VerdictRow((Badge("illustrative"),)),) if illustrative else ()
+    return Section("Annual incidents (the report's table)", (*badges, table), id="inc-annual")
 
 
 def category_block(area, filters: Filters, end: dt.date):
@@ -221,44 +211,46 @@ def category_block(area, filters: Filters, end: dt.date):
         "personal ASB went from "
         f"{first.loc['personal', 'share']:.1f}% to {latest.loc['personal', 'share']:.1f}%."
     )
-    pivot = counts.pivot(index="period", columns="category", values=["incidents", "share"])
-    table_frame = pd.DataFrame(
-        {
-            "12 months to": [p.replace("12m to Mar ", "March ") for p in pivot.index],
-            **{
-                f"{c.capitalize()} (%)": [f"{v:.1f}" for v in pivot[("share", c)]]
-                for c in ("personal", "nuisance", "environmental")
-            },
-            **{
-                f"{c.capitalize()} (count)": [fmt.count(int(v)) for v in pivot[("incidents", c)]]
-                for c in ("personal", "nuisance", "environmental")
-            },
-        }
-    )
-    table = data_table(
-        table_frame,
+    wide = counts.pivot(index="year", columns="category", values=["share", "incidents"])
+    table = Table(
         f"ASB by category, {area.label}, {covid_text(filters)}.",
-        numeric=list(table_frame.columns[1:]),
+        pd.DataFrame(
+            {
+                "12 months to": [dt.date(int(y), 3, 1) for y in wide.index],
+                **{f"{c.capitalize()} (%)": wide[("share", c)].to_list() for c in CATEGORIES},
+                **{
+                    f"{c.capitalize()} (count)": wide[("incidents", c)].to_list()
+                    for c in CATEGORIES
+                },
+            }
+        ),
+        (
+            Column("12 months to", "month"),
+            *[Column(f"{c.capitalize()} (%)", "number", 1) for c in CATEGORIES],
+            *[Column(f"{c.capitalize()} (count)", "count") for c in CATEGORIES],
+        ),
         row_header="12 months to",
         illustrative=True,
     )
-    return chart_block(
-        "inc-category",
-        "Category split",
-        fig,
-        summary,
-        table,
-        f"Period: 12 months to March each year · Area: {area.label} · Source: {INCIDENT_SOURCE}. "
-        + (
-            "Force shares match the report to its rounding; counts are modelled."
-            if area.kind == "force" and filters.include_covid
-            else "Shares and counts are modelled: the report publishes the force's shares of "
-            "all incidents (Covid breaches included) only."
-        ),
-        export_name("asb-category-split", area, "12m-to-march"),
-        True,
-        extra=[dbc.Alert(PERSONAL_CAVEAT, color="secondary", className="caveat")],
+    basis = (
+        "Force shares match the report to its rounding; counts are modelled."
+        if area.kind == "force" and filters.include_covid
+        else "Shares and counts are modelled: the report publishes the force's shares of "
+        "all incidents (Covid breaches included) only."
+    )
+    return Chart(
+        id="inc-category",
+        title="Category split",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period="12 months to March each year",
+        area=area.label,
+        source=f"{INCIDENT_SOURCE}. {basis}",
+        filename=export_name("asb-category-split", area, "12m-to-march"),
         data_to=source_data_to("force"),
+        illustrative=True,
+        notes=(Note("caveat", PERSONAL_CAVEAT),),
     )
 
 
@@ -292,27 +284,30 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
         summary = f"No SPC limits: {result.note}."
     else:
         summary = f"{result.summary().text}{_shift_note(result)} Latest month: {icon.text}"
-    rows = []
-    for i, m in enumerate(months):
-        limits = result.limits[i]
-        rows.append(
-            {
-                "Month": month_label(m),
-                "Incidents": fmt.count(int(values[i])),
-                "Centre": f"{limits.centre:,.0f}" if limits else "—",
-                "Lower limit": f"{max(limits.lower, 0):,.0f}" if limits else "—",
-                "Upper limit": f"{limits.upper:,.0f}" if limits else "—",
-                "Verdict": result.verdicts[i].reason,
-            }
-        )
-    table = data_table(
-        pd.DataFrame(rows),
+    table = Table(
         "SPC values, limits (for each month's season) and the verdict by month.",
-        numeric=["Incidents", "Centre", "Lower limit", "Upper limit"],
+        pd.DataFrame(
+            {
+                "Month": months,
+                "Incidents": values,
+                "Centre": [lim.centre if lim else None for lim in result.limits],
+                "Lower limit": [max(lim.lower, 0) if lim else None for lim in result.limits],
+                "Upper limit": [lim.upper if lim else None for lim in result.limits],
+                "Verdict": [v.reason for v in result.verdicts],
+            }
+        ),
+        (
+            Column("Month", "month"),
+            Column("Incidents", "count"),
+            Column("Centre", "number"),
+            Column("Lower limit", "number"),
+            Column("Upper limit", "number"),
+            Column("Verdict"),
+        ),
         row_header="Month",
         illustrative=illustrative,
     )
-    notes = [
+    notes = (
         f"Method: {result.method}. Each month's count is divided by its calendar month's "
         "seasonal factor; the Making Data Count rules (a point outside the limits; 2 of 3 beyond "
         "2 sigma; 7 in a row on one side of the centre; 7 rising or falling) run on those "
@@ -329,22 +324,20 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
         + ("no break" if rebase is None else month_label(months[rebase]))
         + " (by default the first Covid lockdown, when breaches began to be recorded as ASB).",
         *result.warnings,
-    ]
-    return chart_block(
-        "inc-spc",
-        "Statistical process control",
-        fig,
-        summary,
-        table,
-        f"Period: monthly to {month_label(months[-1])} · Area: {area.label} · "
-        f"Source: {INCIDENT_SOURCE}",
-        export_name("asb-incidents-spc", area, f"to-{months[-1]:%Y-%m}"),
-        illustrative,
-        extra=[
-            html.Div([variation_badge(icon)], className="verdicts"),
-            html.Ul([html.Li(n) for n in notes], className="chart-notes"),
-        ],
+    )
+    return Chart(
+        id="inc-spc",
+        title="Statistical process control",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=f"monthly to {month_label(months[-1])}",
+        area=area.label,
+        source=INCIDENT_SOURCE,
+        filename=export_name("asb-incidents-spc", area, f"to-{months[-1]:%Y-%m}"),
         data_to=source_data_to("force"),
+        illustrative=illustrative,
+        notes=(VerdictRow((variation_verdict(icon),)), Note("notes", items=notes)),
     )
 
 
@@ -361,6 +354,21 @@ def _shift_note(result) -> str:
         "average of different levels, and runs of months sit above or below it. Move the "
         "baseline or the break to see the process since a change."
     )
+
+
+FORECAST_COLUMNS = (
+    Column("Series"),
+    Column("12 months to", "month"),
+    Column("Forecast", "count"),
+    Column("80% interval"),  # "low to high": a range reads as one cell
+    Column("95% interval"),
+    Column("Force's published forecast", "count"),
+)
+
+
+def _interval(totals, low: float, high: float) -> str:
+    quantiles = pd.Series(totals).quantile([low, high])
+    return f"{fmt.count(int(quantiles[low]))} to {fmt.count(int(quantiles[high]))}"
 
 
 def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
@@ -398,32 +406,28 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
         description = fc.description
         f = fc.frame
         for k in range(0, len(f) - 11, 12):
-            block = f.iloc[k : k + 12]
-            end = block["month"].iloc[-1]
+            year_end = f["month"].iloc[k + 11]
             totals = fc.paths[k : k + 12, :].sum(axis=0)
             published = None
-            if area.kind == "force" and end.month == 3:
+            if area.kind == "force" and year_end.month == 3:
                 measure = (
                     "asb_incidents" if name.startswith("including") else "asb_incidents_excl_covid"
                 )
-                published = published_count(measure, area.id, end, kind="forecast")
+                published = published_count(measure, area.id, year_end, kind="forecast")
             rows.append(
                 {
                     "Series": name,
-                    "12 months to": month_label(end),
-                    "Forecast": fmt.count(round(block["mean"].sum())),
-                    "80% interval": f"{fmt.count(int(pd.Series(totals).quantile(0.1)))} to "
-                    f"{fmt.count(int(pd.Series(totals).quantile(0.9)))}",
-                    "95% interval": f"{fmt.count(int(pd.Series(totals).quantile(0.025)))} to "
-                    f"{fmt.count(int(pd.Series(totals).quantile(0.975)))}",
-                    "Force's published forecast": fmt.count(published) if published else "—",
+                    "12 months to": year_end,
+                    "Forecast": round(f["mean"].iloc[k : k + 12].sum()),
+                    "80% interval": _interval(totals, 0.1, 0.9),
+                    "95% interval": _interval(totals, 0.025, 0.975),
+                    "Force's published forecast": published or None,
                 }
             )
-    table_frame = pd.DataFrame(rows)
     first = rows[0] if rows else None
     summary = (  # the model is described once, in the notes under the chart
-        f"Next 12 months ({first['12 months to']}), {first['Series']}: about "
-        f"{first['Forecast']} incidents (95% interval {first['95% interval']})."
+        f"Next 12 months ({month_label(first['12 months to'])}), {first['Series']}: about "
+        f"{fmt.count(first['Forecast'])} incidents (95% interval {first['95% interval']})."
         if first
         else f"No forecast: {description}."
     )
@@ -434,7 +438,7 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
         for name, (_, fc) in fitted.items()
         if fc is not None and len(forecasts[name][1].frame) < len(fc.frame)
     ]
-    if any(r["Force's published forecast"] != "—" for r in rows):
+    if any(r["Force's published forecast"] is not None for r in rows):
         notes.append(
             "The force's own published forecast differs from this one: it is the force's "
             "planning figure, made with its own method (the report does not state it) on its "
@@ -445,49 +449,53 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
             "year's total only about half the time, so read it as the least uncertainty there "
             "is (see Methods)."
         )
-    table = (
-        data_table(
-            table_frame,
-            "Forecast 12-month totals with prediction intervals, and the "
-            "force's own published forecast where it exists.",
-            numeric=["Forecast", "Force's published forecast"],
-            illustrative=illustrative,
-        )
-        if rows
-        else html.P("No forecast: too few months.")
+    table = Table(
+        "Forecast 12-month totals with prediction intervals, and the "
+        "force's own published forecast where it exists.",
+        pd.DataFrame(rows, columns=[c.name for c in FORECAST_COLUMNS]),
+        FORECAST_COLUMNS,
+        illustrative=illustrative,
+        empty="No forecast: too few months.",
     )
-    return chart_block(
-        "inc-forecast",
-        "Forecast, including and excluding Covid breaches",
-        fig,
-        summary,
-        table,
-        f"Period: forecast from {month_label(add_months(months[-1], 1))} · Area: {area.label} · "
-        f"Source: {INCIDENT_SOURCE}; model as stated",
-        export_name("asb-incidents-forecast", area, f"from-{months[-1]:%Y-%m}"),
-        illustrative,
-        extra=[
-            html.P(f"Model: {description}.", className="chart-notes"),
-            *[html.P(note, className="chart-notes") for note in notes],
-        ],
+    return Chart(
+        id="inc-forecast",
+        title="Forecast, including and excluding Covid breaches",
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=f"forecast from {month_label(add_months(months[-1], 1))}",
+        area=area.label,
+        source=f"{INCIDENT_SOURCE}; model as stated",
+        filename=export_name("asb-incidents-forecast", area, f"from-{months[-1]:%Y-%m}"),
         data_to=source_data_to("force"),
+        illustrative=illustrative,
+        notes=(
+            Note("notes", f"Model: {description}."),
+            *[Note("notes", note) for note in notes],
+        ),
     )
 
 
-def build(filters: Filters, _choices, _viewer: Viewer) -> list:
+def build(filters: Filters, _choices, _viewer: Viewer) -> Page:
+    """The Incidents page for valid filters (every area's incidents may be seen here)."""
     _force, area = areas_for(filters)
     end = month_of(filters.to)
     frame = monthly_series(area.id, filters, end)
     illustrative = True  # monthly values are always the modelled split
-    return [
-        html.P(
-            f"{area.label}, {period_label(end)}, {covid_text(filters)}, "
-            f"{_category_label(filters)}.",
-            className="page-context",
-        ),
-        trend_block(area, filters, end, frame, illustrative),
-        annual_block(area, filters, end),
-        category_block(area, filters, end),
-        spc_block(area, filters, frame, illustrative),
-        forecast_block(area, filters, frame, illustrative),
-    ]
+    return page_for(
+        ids.INCIDENTS,
+        "Incidents",
+        filters,
+        [
+            Note(
+                "context",
+                f"{area.label}, {period_label(end)}, {covid_text(filters)}, "
+                f"{_category_label(filters)}.",
+            ),
+            trend_block(area, filters, end, frame, illustrative),
+            annual_block(area, filters, end),
+            category_block(area, filters, end),
+            spc_block(area, filters, frame, illustrative),
+            forecast_block(area, filters, frame, illustrative),
+        ],
+    )

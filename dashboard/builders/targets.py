@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from dash import html
 
 from dashboard.analysis.spc import assurance_icon, seasonal_xmr, variation_icon, xmr
 from dashboard.builders import figures
@@ -15,17 +14,29 @@ from dashboard.builders.common import (
     areas_for,
     export_name,
     month_of,
+    page_for,
     source_data_to,
 )
+from dashboard.builders.forecasts import incident_forecast
+from dashboard.builders.verdicts import assurance_verdict, variation_verdict
 from dashboard.core import formatting as fmt
+from dashboard.core import ids
 from dashboard.core.periods import add_months, month_end, month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.loaders.published import CONFIDENCE
-from dashboard.render.components import chart_block, data_table
-from dashboard.render.verdict_badges import assurance_badge, status_pill, variation_badge
+from dashboard.model import (
+    Chart,
+    Column,
+    ColumnKind,
+    Note,
+    Page,
+    Section,
+    Status,
+    Table,
+    VerdictRow,
+)
 from queries.areas import filter_areas
-from queries.forecasts import incident_forecast
 from queries.incidents import annual_totals, month_range, monthly_counts, twelve_month_total
 from queries.surveys import survey_table
 from queries.targets import TargetRecord, targets
@@ -166,39 +177,39 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
 # Which source each target measure is drawn from, for its chart's "Data to" date.
 TARGET_SOURCES = {"asb_incidents": "force", "confidence_dealing_with_asb": "confidence"}
 HANDLERS = {"asb_incidents": incidents_status, "confidence_dealing_with_asb": confidence_status}
-# How each measure's values read, the same in the table as in the status pills.
-VALUE_FORMATS = {
-    "asb_incidents": lambda v: f"{v:,.0f}",
-    "confidence_dealing_with_asb": lambda v: f"{v:.1f}%",
+# How each measure's values read, the same in the table as in the summary: (column kind, digits).
+VALUE_KINDS: dict[str, tuple[ColumnKind, int]] = {
+    "asb_incidents": ("count", 0),
+    "confidence_dealing_with_asb": ("percent", 1),
 }
 
 
-def target_block(target: TargetRecord, end: dt.date, index: int):
+def target_block(target: TargetRecord, end: dt.date, index: int) -> Chart | Section:
     area = next((a for a in filter_areas() if a.name == target.area), filter_areas()[0])
     handler = HANDLERS.get(target.measure)
     start, stop = target.baseline_period_start, target.baseline_period_end
     baseline_months = (stop.year - start.year) * 12 + stop.month - start.month + 1
-    header = [
-        html.P(target.description, className="chart-summary"),
-        html.P(
+    about = (
+        Note("summary", target.description),
+        Note(
+            "meta",
             f"Baseline: {target.baseline_value:,.0f} ({baseline_months} months to "
             f"{month_label(stop)}) · Target: {target.target_value:,.0f} by "
             f"{month_label(target.target_period_end)} ({target.direction}) · "
             f"Source of target: {target.source}",
-            className="chart-meta",
         ),
-    ]
+    )
     if handler is None:
-        return html.Section(
-            [
-                html.H2(target.measure, className="h4 chart-title"),
-                *header,
-                html.P(
-                    "No data series is linked to this measure yet, so its "
-                    "status cannot be computed."
+        return Section(
+            target.measure,
+            (
+                *about,
+                Note(
+                    "plain",
+                    "No data series is linked to this measure yet, so its status cannot be "
+                    "computed.",
                 ),
-            ],
-            className="chart-block",
+            ),
         )
     actual, forecast, verdicts, icons, y_title, source = handler(target, area, end)
     title = target.description.split(":")[0]
@@ -213,75 +224,96 @@ def target_block(target: TargetRecord, end: dt.date, index: int):
         y_title,
         forecast,
     )
-    status = html.Div(
-        [
-            html.Div(
-                [variation_badge(icons[0]), assurance_badge(icons[1])],
-                className="verdicts",
-            ),
-            *[status_pill(text, good) for text, good in verdicts.values()],
-        ],
-        className="kpi-badges",
-        **{"data-testid": f"target-status-{index}"},
+    status = VerdictRow(
+        (
+            variation_verdict(icons[0]),
+            assurance_verdict(icons[1]),
+            *[Status(text, good) for text, good in verdicts.values()],
+        ),
+        testid=f"target-status-{index}",
     )
-    shown = VALUE_FORMATS.get(target.measure, VALUE_FORMATS["asb_incidents"])
-    table = data_table(
+    kind, digits = VALUE_KINDS.get(target.measure, VALUE_KINDS["asb_incidents"])
+
+    def held(value: float) -> float:
+        """A value as the table holds it: a count is a whole number."""
+        return round(value) if kind == "count" else value
+
+    def shown(value: float) -> str:
+        return Column("", kind, digits).text(held(value))
+
+    periods = list(actual["period_end"])
+    table = Table(
+        f"{title}: actual against the trajectory, {target.area}.",
         pd.DataFrame(
             {
-                "Period end": [month_label(d) for d in actual["period_end"]],
-                "Actual": [shown(v) for v in actual["value"]],
-                "Trajectory": [shown(trajectory_at(target, d)) for d in actual["period_end"]],
+                "Period end": periods,
+                "Actual": [held(v) for v in actual["value"]],
+                "Trajectory": [held(trajectory_at(target, d)) for d in periods],
             }
         ),
-        f"{title}: actual against the trajectory, {target.area}.",
-        numeric=["Actual", "Trajectory"],
+        (
+            Column("Period end", "month"),
+            Column("Actual", kind, digits),
+            Column("Trajectory", kind, digits),
+        ),
         row_header="Period end",
         illustrative=target.measure == "asb_incidents",
     )
     values = actual["value"]
     summary = (
-        f"{title}: {shown(values.iloc[0])} in {month_label(actual['period_end'].iloc[0])}, "
-        f"{shown(values.iloc[-1])} in {month_label(actual['period_end'].iloc[-1])} (lowest "
+        f"{title}: {shown(values.iloc[0])} in {month_label(periods[0])}, "
+        f"{shown(values.iloc[-1])} in {month_label(periods[-1])} (lowest "
         f"{shown(values.min())}, highest {shown(values.max())}), against a straight trajectory "
         f"from the baseline {shown(target.baseline_value)} to the target "
         f"{shown(target.target_value)} by {month_label(target.target_period_end)}."
         if len(actual)
         else f"{title}: no values are held yet."
     )
-    return chart_block(
-        f"tgt-{index}",
-        title,
-        fig,
-        summary,
-        table,
-        f"Period: to {month_label(end)} · Area: {target.area} · Source: {source}",
-        export_name(f"target-{target.measure}", area, f"to-{end:%Y-%m}"),
-        target.measure == "asb_incidents",
-        extra=[status, *header],
+    return Chart(
+        id=f"tgt-{index}",
+        title=title,
+        figure=fig,
+        summary=summary,
+        table=table,
+        period=f"to {month_label(end)}",
+        area=target.area,
+        source=source,
+        filename=export_name(f"target-{target.measure}", area, f"to-{end:%Y-%m}"),
         data_to=source_data_to(TARGET_SOURCES.get(target.measure, "force")),
+        illustrative=target.measure == "asb_incidents",
+        notes=(status, *about),
     )
 
 
-def build(filters: Filters, _choices, viewer: Viewer) -> list:
+def build(filters: Filters, _choices, viewer: Viewer) -> Page:
+    """The Plan targets page for valid filters: the targets `viewer` may see."""
     _force, area = areas_for(filters)
     end = month_of(filters.to)
     all_targets = targets(viewer.scope)
     if not all_targets:
-        if viewer.scope.restricted:
-            return [html.P("No targets are loaded for the areas you may see.")]
-        return [html.P("No targets are loaded: load them with `asb-dashboard load targets`.")]
+        message = (
+            "No targets are loaded for the areas you may see."
+            if viewer.scope.restricted
+            else "No targets are loaded: load them with `asb-dashboard load targets`."
+        )
+        return page_for(ids.TARGETS, "Plan targets", filters, [Note("plain", message)])
     note = (
         "Targets are set for the force; the area filter does not change them."
         if area.kind != "force"
         else ""
     )
-    return [
-        html.P(
-            f"Status at {month_label(end)}. Not a bare red/amber/green: each target shows "
-            "whether the process will reliably meet it (SPC assurance), whether the latest "
-            "figure is on the straight-line trajectory from baseline to target, and the "
-            f"forecast's chance of meeting it. {note}",
-            className="page-context",
-        ),
-        *[target_block(t, end, i) for i, t in enumerate(all_targets)],
-    ]
+    return page_for(
+        ids.TARGETS,
+        "Plan targets",
+        filters,
+        [
+            Note(
+                "context",
+                f"Status at {month_label(end)}. Not a bare red/amber/green: each target shows "
+                "whether the process will reliably meet it (SPC assurance), whether the latest "
+                "figure is on the straight-line trajectory from baseline to target, and the "
+                f"forecast's chance of meeting it. {note}",
+            ),
+            *[target_block(t, end, i) for i, t in enumerate(all_targets)],
+        ],
+    )

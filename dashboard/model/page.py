@@ -193,6 +193,7 @@ class Table:
     inline: bool = False
     highlight: tuple[int, ...] = ()  # rows to mark as the reader's own area
     style: str = ""  # an extra class for the screen's stylesheet
+    empty: str = ""  # what the screen says instead, when the table has no rows
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]
@@ -225,13 +226,14 @@ class Table:
         return frame
 
 
-NoteKind = Literal["context", "notes", "caveat", "summary", "meta", "plain", "heading"]
+NoteKind = Literal["context", "notes", "caveat", "summary", "meta", "plain", "heading", "details"]
 
 
 @dataclass(frozen=True)
 class Note:
     """Text beside the figures: a page's context line, a chart's notes (a list when `items`),
-    a caveat, a heading, or a message that there is nothing to show."""
+    a caveat, a heading, a message that there is nothing to show, or a list behind a
+    disclosure ("details": `text` is what the disclosure says, `items` what it opens to)."""
 
     kind: NoteKind
     text: str = ""
@@ -239,7 +241,10 @@ class Note:
 
     @property
     def lines(self) -> tuple[str, ...]:
-        """The note as lines of text, for outputs without markup."""
+        """The note as lines of text, for outputs without markup (a disclosure that opens to
+        nothing has none)."""
+        if self.kind == "details":
+            return (f"{self.text}:", *self.items) if self.items else ()
         return self.items if self.items else (self.text,)
 
 

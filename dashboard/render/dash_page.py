@@ -94,6 +94,11 @@ def _(note: Note, can_export: bool):
         return html.P(note.text, className="chart-meta")
     if note.kind == "heading":
         return html.H3(note.text, className="h5 mt-3")
+    if note.kind == "details":
+        return html.Details(
+            [html.Summary(note.text), html.Ul([html.Li(i) for i in note.items])],
+            className="chart-table",
+        )
     if note.items:
         return html.Ul([html.Li(i) for i in note.items])
     return html.P(note.text)
@@ -164,8 +169,11 @@ def _(table: Table, can_export: bool):
     return table_component(table, can_export)
 
 
-def table_component(table: Table, can_export: bool) -> html.Div:
-    """An accessible HTML table of the model's cells, with CSV and Excel download buttons."""
+def table_component(table: Table, can_export: bool) -> html.Div | html.P:
+    """An accessible HTML table of the model's cells, with CSV and Excel download buttons (or
+    the table's `empty` message when it has no rows)."""
+    if table.empty and table.frame.empty:
+        return html.P(table.empty)
     head = html.Thead(
         html.Tr(
             [

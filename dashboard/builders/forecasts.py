@@ -1,4 +1,5 @@
-"""Forecasts of an area's monthly incidents, cached like any query (a fit takes milliseconds)."""
+"""Forecasts of an area's monthly incidents, memoised like a query (a fit takes milliseconds):
+no SQL here, the model is fitted to what queries/ return."""
 
 from __future__ import annotations
 
