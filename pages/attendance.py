@@ -17,6 +17,7 @@ DESCRIPTION = "Incidents attended and % attended by period, district, with SPC."
 
 
 def layout(**params: object) -> html.Div:
+    """The Attendance page for this link's filters; its callback fills in the figures."""
     viewer = request_viewer()
     filters, messages, choices = filters_from_params(params, viewer, ids.ATTENDANCE)
     return standard_page(

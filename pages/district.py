@@ -17,6 +17,7 @@ DESCRIPTION = "A district's KPIs, trend against its LPA and the force, rank, map
 
 
 def layout(**params: object) -> html.Div:
+    """The District view for this link's filters, its area control labelled 'District'."""
     viewer = request_viewer()
     filters, messages, choices = filters_from_params(params, viewer, ids.DISTRICT)
     return standard_page(

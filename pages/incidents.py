@@ -18,6 +18,7 @@ DESCRIPTION = "Monthly ASB incidents, the annual table, category split, SPC and 
 
 
 def layout(**params: object) -> html.Div:
+    """The Incidents page with its category and SPC controls; its callback fills in the figures."""
     page = ids.INCIDENTS
     viewer = request_viewer()
     filters, messages, choices = filters_from_params(params, viewer, page)

@@ -14,6 +14,7 @@ DESCRIPTION = "Definitions, methods, sources, licences, caveats and illustrative
 
 
 def layout(**_params: object) -> html.Div:
+    """The Methods page's heading; a callback fills in the content once the page loads."""
     return html.Div(
         [
             html.H1("Methods and data"),

@@ -17,6 +17,7 @@ DESCRIPTION = "ASB per 1,000 population across the Most Similar Group, rank and 
 
 
 def layout(**params: object) -> html.Div:
+    """The Most Similar Group page for this link's filters; its callback fills in the figures."""
     viewer = request_viewer()
     filters, messages, choices = filters_from_params(params, viewer, ids.MSG)
     return standard_page(

@@ -9,6 +9,7 @@ TITLE = "Page not found"
 
 
 def layout(**_params: object) -> html.Div:
+    """What Dash shows at an unknown address: a short note and a link to the Overview."""
     return html.Div(
         [
             html.H1("Page not found"),

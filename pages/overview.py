@@ -17,6 +17,7 @@ DESCRIPTION = "Headline ASB KPIs: volume, attendance, confidence and MSG positio
 
 
 def layout(**params: object) -> html.Div:
+    """The Overview page for this link's filters; its callback fills in the headline figures."""
     viewer = request_viewer()
     filters, messages, choices = filters_from_params(params, viewer, ids.OVERVIEW)
     return standard_page(

@@ -17,6 +17,7 @@ DESCRIPTION = "CSEW perception of ASB with MSG and national ranks; confidence su
 
 
 def layout(**params: object) -> html.Div:
+    """The Perception page for this link's filters; its callback fills in the survey figures."""
     viewer = request_viewer()
     filters, messages, choices = filters_from_params(params, viewer, ids.PERCEPTION)
     return standard_page(

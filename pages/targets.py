@@ -17,6 +17,7 @@ DESCRIPTION = "Each Police and Crime Plan target: trajectory, SPC assurance and 
 
 
 def layout(**params: object) -> html.Div:
+    """The Plan targets page for this link's filters; its callback fills in each target."""
     viewer = request_viewer()
     filters, messages, choices = filters_from_params(params, viewer, ids.TARGETS)
     return standard_page(

@@ -1,0 +1,1 @@
+"""The database access layer: SQL in, plain records or DataFrames out (hot reads memoised)."""

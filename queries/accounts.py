@@ -16,6 +16,8 @@ ENDS_SESSIONS = ("password_hash", "role", "active")
 
 @dataclass(frozen=True)
 class Account:
+    """A user_account row as sign-in and the command line read it."""
+
     id: int
     username: str
     display_name: str
@@ -51,24 +53,28 @@ def _select():
 
 
 def account_by_username(username: str) -> Account | None:
+    """The account with this username, or None: what a password sign-in looks up."""
     with db.engine.connect() as conn:
         row = conn.execute(_select().where(UserAccount.username == username)).first()
     return _account(row)
 
 
 def account_by_id(account_id: int) -> Account | None:
+    """The account behind a session's uid, or None; re-read on each request to check the session."""
     with db.engine.connect() as conn:
         row = conn.execute(_select().where(UserAccount.id == account_id)).first()
     return _account(row)
 
 
 def account_by_oidc_subject(subject: str) -> Account | None:
+    """The account linked to an OpenID Connect identity ('issuer|subject'), or None."""
     with db.engine.connect() as conn:
         row = conn.execute(_select().where(UserAccount.oidc_subject == subject)).first()
     return _account(row)
 
 
 def all_accounts() -> list[Account]:
+    """Every account, by username, for the command line's account listing."""
     with db.engine.connect() as conn:
         rows = conn.execute(_select().order_by(UserAccount.username)).all()
     return [a for a in (_account(r) for r in rows) if a is not None]
@@ -156,6 +162,7 @@ def claim_password_check(username: str, lock_after: int, lock_for: dt.timedelta)
 
 
 def record_sign_in(account_id: int) -> None:
+    """A successful sign-in: clear the failure count and any lock, and note when."""
     with db.engine.begin() as conn:
         conn.execute(
             update(UserAccount)

@@ -17,6 +17,8 @@ KIND_LABEL = {"force": "force", "lpa": "LPA", "district": "district"}
 
 @dataclass(frozen=True)
 class AreaRecord:
+    """One area of the filter tree, with the selector that names it in URLs."""
+
     id: int
     kind: str
     name: str
@@ -33,6 +35,7 @@ class AreaRecord:
 
     @property
     def label(self) -> str:
+        """'Colchester district' or 'Essex (force)': how the area is named in headings."""
         return (
             f"{self.name} ({KIND_LABEL[self.kind]})"
             if self.kind == "force"
@@ -81,6 +84,7 @@ def visible_areas(scope: AreaScope) -> tuple[AreaRecord, ...]:
 
 
 def area_by_selector(selector: str) -> AreaRecord | None:
+    """The filter-tree area a URL's selector names, or None if there is none."""
     return next((a for a in filter_areas() if a.selector == selector), None)
 
 

@@ -12,6 +12,7 @@ from dashboard.core.models import AuditEvent
 
 
 def record_event(actor: str, action: str, detail: str = "", address: str = "") -> None:
+    """Add one line to the audit log; over-long values are cut to fit their columns."""
     with db.engine.begin() as conn:
         conn.execute(
             insert(AuditEvent).values(

@@ -14,6 +14,8 @@ from queries._cache import memoized
 
 @dataclass(frozen=True)
 class EventRecord:
+    """A dated event as the charts annotate it."""
+
     date: dt.date
     title: str
     description: str
@@ -21,6 +23,7 @@ class EventRecord:
 
 @memoized
 def events() -> tuple[EventRecord, ...]:
+    """Every event, oldest first, for annotating the charts."""
     with db.engine.connect() as conn:
         rows = conn.execute(
             select(Event.date, Event.title, Event.description).order_by(Event.date)

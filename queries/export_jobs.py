@@ -16,6 +16,8 @@ KEEP_FOR = dt.timedelta(hours=24)
 
 @dataclass(frozen=True)
 class JobStatus:
+    """A job's progress as the polling browser is told it, with its file's size but not the file."""
+
     id: str
     kind: str
     owner: str
@@ -67,10 +69,12 @@ def _set(job_id: str, **values) -> None:
 
 
 def report_progress(job_id: str, step: int, steps: int, message: str) -> None:
+    """Record that a job is at `step` of `steps`, with a message for the status line."""
     _set(job_id, status="running", step=step, steps=max(steps, 1), message=message)
 
 
 def finish_job(job_id: str, file_name: str, content: bytes) -> None:
+    """Store the finished file and mark the job done; a job that has already failed stays failed."""
     _set(job_id, status="done", file_name=file_name, content=content, message="Ready")
 
 
@@ -80,6 +84,7 @@ def fail_job(job_id: str, message: str) -> None:
 
 
 def job_status(job_id: str) -> JobStatus | None:
+    """A job's progress for the next poll; None for an unknown (or pruned) id."""
     query = select(
         ExportJob.id,
         ExportJob.kind,

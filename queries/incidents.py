@@ -20,6 +20,8 @@ Inc = AsbIncidentMonth  # short alias keeps the SQL readable
 
 @dataclass(frozen=True)
 class PeriodTotal:
+    """A 12-month total of incidents and attended, and whether any month is illustrative."""
+
     start: dt.date
     end: dt.date
     incidents: int | None  # None when a month is missing: no partial totals
@@ -29,10 +31,12 @@ class PeriodTotal:
 
     @property
     def complete(self) -> bool:
+        """Whether all 12 months are held, so the total may be shown and compared."""
         return self.months_present == 12 and self.incidents is not None
 
     @property
     def pct_attended(self) -> float | None:
+        """% of incidents attended; None for an incomplete period or one without the counts."""
         if not self.complete or not self.incidents or self.attended is None:
             return None
         return 100.0 * self.attended / self.incidents

@@ -24,6 +24,7 @@ def database_ok() -> bool:
 
 @memoized
 def survey_data_to(survey: str) -> dt.date | None:
+    """The last period end held for a survey, for the 'data to' line."""
     with db.engine.connect() as conn:
         return conn.execute(
             select(func.max(SurveyResult.period_end)).where(SurveyResult.survey == survey)
@@ -32,6 +33,7 @@ def survey_data_to(survey: str) -> dt.date | None:
 
 @memoized
 def msg_data_to() -> dt.date | None:
+    """The last period end held for the Most Similar Group, for the 'data to' line."""
     with db.engine.connect() as conn:
         return conn.execute(select(func.max(MsgMeasure.period_end))).scalar_one()
 

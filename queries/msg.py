@@ -15,6 +15,7 @@ from queries._cache import memoized
 
 @memoized
 def msg_periods(measure: str) -> tuple[dt.date, ...]:
+    """The period ends held for an MSG measure, oldest first: the points of the rank history."""
     with db.engine.connect() as conn:
         return tuple(
             conn.execute(

@@ -15,6 +15,8 @@ from queries._cache import memoized
 
 @dataclass(frozen=True)
 class SurveyPoint:
+    """One survey result for a question and period, with its base and source."""
+
     survey: str
     question: str
     period_start: dt.date

@@ -17,6 +17,8 @@ from queries.areas import visible_areas
 
 @dataclass(frozen=True)
 class TargetRecord:
+    """A plan target as the Targets page shows it, with its area's name."""
+
     measure: str
     area: str
     direction: str

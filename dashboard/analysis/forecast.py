@@ -35,6 +35,8 @@ SIMULATIONS = 2000
 
 @dataclass(frozen=True)
 class Forecast:
+    """A fitted forecast: monthly means and intervals, and the simulated paths behind them."""
+
     frame: pd.DataFrame  # month, mean, lo80, hi80, lo95, hi95
     paths: np.ndarray  # simulations: horizon x SIMULATIONS
     description: str

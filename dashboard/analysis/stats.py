@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 
 def pct_change(current: float, previous: float) -> float | None:
+    """Change from `previous` in per cent; None when previous is zero or missing (no base)."""
     if not previous:
         return None
     return 100.0 * (current - previous) / previous
@@ -32,6 +33,7 @@ def rolling_sum(months: Sequence, values: Sequence[float], window: int = 12) -> 
 
 
 def rate_per_1000(count: float, population: float) -> float | None:
+    """Incidents per 1,000 people; None without a population rather than a division by zero."""
     return None if not population else 1000.0 * count / population
 
 
@@ -47,4 +49,5 @@ def weighted_average_rate(counts: Sequence[float], populations: Sequence[float])
 
 
 def simple_average(values: Sequence[float]) -> float:
+    """The plain mean, each value counting once (beside weighted_average_rate, where people do)."""
     return sum(values) / len(values)

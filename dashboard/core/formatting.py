@@ -4,14 +4,17 @@ from __future__ import annotations
 
 
 def count(n: int | None) -> str:
+    """A count with thousands separators, or a dash where the figure is missing."""
     return "—" if n is None else f"{n:,}"
 
 
 def pct(value: float | None, digits: int = 0) -> str:
+    """A percentage, whole by default as the report prints it; a dash where it is missing."""
     return "—" if value is None else f"{value:.{digits}f}%"
 
 
 def signed_pct(value: float | None, digits: int = 0) -> str:
+    """A change in per cent with its sign and a true minus; never "+0%" for one that rounds away."""
     if value is None:
         return "—"
     value = round(value, digits)
@@ -22,12 +25,14 @@ def signed_pct(value: float | None, digits: int = 0) -> str:
 
 
 def signed_count(n: int | None) -> str:
+    """A change in a count with its sign, a true minus and thousands separators; a dash if none."""
     if n is None:
         return "—"
     return "0" if n == 0 else f"{n:+,}".replace("-", "−")
 
 
 def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 11th: a rank as a sentence reads it."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 

@@ -67,4 +67,5 @@ def content_id(page: str) -> str:
 
 
 def messages_id(page: str) -> str:
+    """The filter bar's box for warnings about link values that could not be used."""
     return f"{page}-filter-messages"

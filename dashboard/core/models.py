@@ -34,7 +34,7 @@ DATASETS = ("force", "police_uk")
 
 
 class Base(DeclarativeBase):
-    pass
+    """The declarative base; Alembic's env reads every table's schema from its metadata."""
 
 
 class Area(Base):
@@ -66,6 +66,8 @@ class AreaClosure(Base):
 
 
 class Population(Base):
+    """People living in an area in a given year: the denominator of rates per 1,000."""
+
     __tablename__ = "population"
 
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
@@ -128,6 +130,8 @@ class PublishedFigure(Base):
 
 
 class SurveyResult(Base):
+    """A survey's published percentage for one question, area and period, with ranks if given."""
+
     __tablename__ = "survey_result"
     __table_args__ = (
         UniqueConstraint("survey", "question", "area_id", "period_end", name="uq_survey_result"),
@@ -171,6 +175,8 @@ class MsgMeasure(Base):
 
 
 class Target(Base):
+    """A Police and Crime Plan target: the baseline, the value to reach and by when."""
+
     __tablename__ = "target"
     __table_args__ = (UniqueConstraint("measure", "area_id", name="uq_target"),)
 
@@ -188,6 +194,8 @@ class Target(Base):
 
 
 class Event(Base):
+    """A dated change (a lockdown, a new way to report ASB) marked on the incident charts."""
+
     __tablename__ = "event"
     __table_args__ = (UniqueConstraint("date", "title", name="uq_event"),)
 

@@ -29,6 +29,7 @@ class OutageLog:
 
     @property
     def down(self) -> bool:
+        """Whether an outage is under way, as this process has seen it."""
         return self._since is not None
 
     def failed(self, exc: BaseException) -> None:

@@ -7,11 +7,13 @@ import re
 
 
 def add_months(month: dt.date, n: int) -> dt.date:
+    """The first of the month `n` months on (back if negative), across year ends."""
     index = month.year * 12 + month.month - 1 + n
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def month_end(month: dt.date) -> dt.date:
+    """The last day of the month: the date a period ending that month runs to."""
     return add_months(month, 1) - dt.timedelta(days=1)
 
 
@@ -21,10 +23,12 @@ def twelve_months_to(end_month: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def month_label(month: dt.date) -> str:
+    """'March 2021': how a single month is named on screen."""
     return f"{month:%B %Y}"
 
 
 def period_label(end_month: dt.date, months: int = 12) -> str:
+    """'12 months to March 2021': the label every rolling figure carries."""
     return f"{months} months to {month_label(end_month)}"
 
 

@@ -52,6 +52,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, overrides: dict | None = None, environ=os.environ) -> Settings:
+        """Settings from the environment (blank variables ignored), then `overrides` over them."""
         values = {}
         for f in fields(cls):
             raw = environ.get(f.metadata["env"])
@@ -81,12 +82,14 @@ class Settings:
 
     @property
     def secure_cookies(self) -> bool:
+        """Whether cookies are marked Secure (HTTPS only): 'auto' means yes except in demo mode."""
         if self.cookie_secure.lower() == "auto":
             return not self.demo
         return _bool(self.cookie_secure)
 
     @property
     def role_map(self) -> dict[str, str]:
+        """OIDC_ROLE_MAP as a dict: the identity provider's role names to the dashboard's."""
         pairs = [p.split("=", 1) for p in self.oidc_role_map.split(",") if "=" in p]
         return {k.strip(): v.strip() for k, v in pairs}
 
@@ -119,6 +122,7 @@ class Settings:
 
     @property
     def cache_config(self) -> dict:
+        """Cache settings: Redis when CACHE_REDIS_URL is set, else CACHE_TYPE or SimpleCache."""
         if self.cache_redis_url:
             return {
                 "CACHE_TYPE": "RedisCache",

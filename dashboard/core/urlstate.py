@@ -27,6 +27,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Filters:
+    """The checked filters of one page view; `extra` holds the page's own parameters."""
+
     area: str
     to: str
     covid: str
@@ -34,12 +36,15 @@ class Filters:
 
     @property
     def include_covid(self) -> bool:
+        """Whether Covid-breach incidents count in the figures."""
         return self.covid == "include"
 
     def get(self, name: str) -> str:
+        """The value of one of the page's own parameters (KeyError for one it does not have)."""
         return dict(self.extra)[name]
 
     def query_string(self) -> str:
+        """'?area=...&to=...&covid=...' for the address bar: a link that reproduces this view."""
         params = {"area": self.area, "to": self.to, "covid": self.covid, **dict(self.extra)}
         return "?" + urlencode(params, quote_via=quote, safe=":")
 

@@ -23,13 +23,16 @@ class AreaLike(Protocol):
     """What scope checks need of an area (queries.areas.AreaRecord has it)."""
 
     @property
-    def selector(self) -> str: ...
+    def selector(self) -> str:
+        """The area as a URL names it: 'force', 'lpa:North' or 'district:Harlow'."""
 
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> str:
+        """'force', 'lpa' or 'district': a district is also allowed through its LPA."""
 
     @property
-    def parent_name(self) -> str | None: ...
+    def parent_name(self) -> str | None:
+        """The parent area's name; for a district, the LPA whose listing allows it."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class AreaScope:
 
     @property
     def restricted(self) -> bool:
+        """Whether any area is off limits: an empty list, or one naming the force, allows all."""
         return bool(self.allowed) and "force" not in self.allowed
 
     def permits(self, area: AreaLike) -> bool:
@@ -71,10 +75,12 @@ class Viewer:
     allowed_areas: tuple[str, ...] = ()  # empty: every area
 
     def may(self, permission: str) -> bool:
+        """Whether the viewer's role grants `permission` ('view', 'export' or 'admin')."""
         return self.role in PERMISSIONS[permission]
 
     @property
     def scope(self) -> AreaScope:
+        """The areas this viewer may see, in the hashable form memoised queries key on."""
         return AreaScope(tuple(sorted(self.allowed_areas)))
 
     @classmethod

@@ -20,6 +20,8 @@ INSERT_CHUNK = 10_000  # rows per INSERT: the driver's copy of the parameters st
 
 @dataclass
 class LoadReport:
+    """What one file's load did, for the command line, the audit log and the data_load row."""
+
     kind: str
     file: str
     rows_read: int
@@ -28,6 +30,7 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """The report as the command line prints it: rows loaded of rows read, then each note."""
         text = f"{self.file}: {self.rows_loaded:,} of {self.rows_read:,} rows loaded ({self.kind})"
         return "\n".join([text, *(f"  {n}" for n in self.notes)])
 
@@ -66,6 +69,7 @@ class AreaIndex:
         }
 
     def resolve(self, kind: str, value: str) -> int:
+        """The id of the area of this kind named (or coded) `value`; ValueError if there is none."""
         value = value.strip()
         area_id = self.by_name.get((kind, value.lower()))
         if area_id is None and value in self.by_code and self.by_code[value][1] == kind:
@@ -78,6 +82,7 @@ class AreaIndex:
         return area_id
 
     def home_force(self) -> int:
+        """The home force's id: the one force with LPAs under it (peer forces have none)."""
         if len(self.forces_with_children) != 1:
             raise ValueError(
                 "no single home force: load the geography (force, LPAs, districts) first"

@@ -71,5 +71,6 @@ def _all_features() -> dict[str, dict]:
 
 
 def lsoa_geojson(codes: Iterable[str]) -> dict:
+    """A FeatureCollection of these LSOAs' simplified polygons for a map; unknown codes left out."""
     features = _all_features()
     return {"type": "FeatureCollection", "features": [features[c] for c in codes if c in features]}

@@ -9,12 +9,15 @@ MAX_PROBLEMS_SHOWN = 20
 
 @dataclass(frozen=True)
 class Problem:
+    """One validation problem and where it is: file, line (None: the whole file) and column."""
+
     file: str
     line: int | None
     column: str | None
     message: str
 
     def __str__(self) -> str:
+        """The problem as a user reads it: file, line and column, then the message."""
         where = self.file
         if self.line is not None:
             where += f", line {self.line}"

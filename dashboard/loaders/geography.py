@@ -27,6 +27,7 @@ _CLOSURE_SQL = text(
 
 
 def rebuild_closure(conn) -> None:
+    """Recompute area_closure from the parent links, after any change to the area tree."""
     conn.execute(delete(AreaClosure))
     conn.execute(_CLOSURE_SQL)
 

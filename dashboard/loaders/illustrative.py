@@ -75,6 +75,8 @@ ILLUSTRATIVE = "illustrative"
 
 @dataclass(frozen=True)
 class Published:
+    """The published figures the generator is calibrated to: totals, shares, Covid, MSG ranks."""
+
     annual: pd.DataFrame  # period_start, period_end, incidents, attended
     shares: pd.DataFrame  # period_end, category, share_pct, precision
     covid_excluded: dict[dt.date, int]  # 12m period end -> incidents excluding Covid breaches
@@ -82,6 +84,7 @@ class Published:
 
 
 def read_published(directory: Path) -> Published:
+    """Read the shipped published tables that every illustrative value must agree with."""
     annual = pd.read_csv(
         directory / "essex_asb_annual.csv", parse_dates=["period_start", "period_end"]
     )

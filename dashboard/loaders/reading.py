@@ -84,14 +84,17 @@ class Lines:
         self._file = open_binary(path)
 
     def __enter__(self) -> Lines:
+        """Use in a `with` block, so the file is closed however reading ends."""
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        """Close the file, whether reading finished or was rejected."""
         self._file.close()
 
     def __iter__(self) -> Iterator[str]:
+        """Its own iterator, as csv.reader expects."""
         return self
 
     def mark(self) -> None:
@@ -109,6 +112,7 @@ class Lines:
             raise unreadable(self.name, self.line_no + 1, exc) from None
 
     def __next__(self) -> str:
+        """The next decoded line, checked first; StopIteration at the end of the file."""
         raw = self._raw()
         if not raw:
             self._decode(b"", final=True)
@@ -233,6 +237,7 @@ class CsvFile:
 
 
 def file_sha256(path: Path) -> str:
+    """The file's sha256 in hex, read 1 MiB at a time: which exact file a load came from."""
     digest = hashlib.sha256()
     with Path(path).open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -241,6 +246,7 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_date(value: str) -> dt.date:
+    """An ISO date (YYYY-MM-DD); ValueError saying what was expected otherwise."""
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
@@ -248,6 +254,7 @@ def parse_date(value: str) -> dt.date:
 
 
 def parse_count(value: str) -> int:
+    """A whole number, not negative, thousands separators allowed; ValueError fit to show a user."""
     text = value.strip().replace(",", "")
     if not re.fullmatch(r"-?\d+", text):
         raise ValueError(f"'{value}' is not a whole number")
@@ -258,10 +265,12 @@ def parse_count(value: str) -> int:
 
 
 def parse_optional_count(value: str) -> int | None:
+    """A count, or None for a blank cell (an optional column left empty)."""
     return None if not value.strip() else parse_count(value)
 
 
 def parse_pct(value: str) -> float:
+    """A percentage from 0 to 100, with or without the % sign; ValueError otherwise."""
     try:
         number = float(value.strip().rstrip("%"))
     except ValueError:
@@ -272,6 +281,7 @@ def parse_pct(value: str) -> float:
 
 
 def parse_number(value: str) -> float:
+    """A decimal number, thousands separators allowed; ValueError fit to show a user otherwise."""
     try:
         return float(value.strip().replace(",", ""))
     except ValueError:
@@ -283,6 +293,7 @@ _FALSE = {"false", "no", "n", "0"}
 
 
 def parse_bool(value: str) -> bool:
+    """true/false, yes/no, y/n or 1/0, in any case; ValueError for anything else."""
     text = value.strip().lower()
     if text in _TRUE:
         return True
@@ -292,6 +303,7 @@ def parse_bool(value: str) -> bool:
 
 
 def parse_choice(value: str, choices: tuple[str, ...]) -> str:
+    """The value, lower-cased, if it is one of `choices`; ValueError listing them otherwise."""
     text = value.strip().lower()
     if text not in choices:
         raise ValueError(f"'{value}' is not one of: {', '.join(choices)}")
@@ -309,12 +321,14 @@ class ProblemList(list):
         self.more = 0
 
     def append(self, problem: Problem) -> None:
+        """Keep the problem, or only count it once MAX_PROBLEMS_KEPT are held."""
         if len(self) < MAX_PROBLEMS_KEPT:
             super().append(problem)
         else:
             self.more += 1
 
     def extend(self, problems: Iterable[Problem]) -> None:
+        """Append each problem in turn, so the cap on problems kept applies to them too."""
         for problem in problems:
             self.append(problem)
 
@@ -324,6 +338,7 @@ class ProblemList(list):
         self.more += exc.more
 
     def check(self, file: str, line: int, column: str, parser, value, *args):
+        """`parser(value, *args)`, or None with the problem kept, so checking goes on to the end."""
         try:
             return parser(value, *args)
         except ValueError as exc:
@@ -331,5 +346,6 @@ class ProblemList(list):
             return None
 
     def raise_if_any(self) -> None:
+        """Raise LoadRejected with every problem found, if there were any."""
         if self:
             raise LoadRejected(list(self), self.more)

@@ -35,6 +35,8 @@ MERGE_EVERY = 8  # blocks whose counts are merged into one table, so parts never
 
 @dataclass
 class StreetCounts:
+    """What the fast path read from one file: rows read, ASB rows, and the ASB counts."""
+
     rows_read: int
     asb_rows: int
     counts: pa.Table  # month (text), lsoa_code, lsoa_name, n: one row per distinct triple

@@ -50,6 +50,8 @@ POLARITIES = ("higher_is_better", "lower_is_better")
 
 @dataclass(frozen=True)
 class Template:
+    """A load template: its required and optional columns and the description the CLI shows."""
+
     name: str
     required: list[str]
     optional: list[str]
@@ -226,6 +228,7 @@ def _survey_rows(csv_file: CsvFile, index: AreaIndex, problems: ProblemList) -> 
 
 
 def write_survey_results(conn, rows: list[dict]) -> None:
+    """Write survey rows in place of any for the same survey, question, area and period end."""
     replace_rows(conn, SurveyResult, ("survey", "question", "area_id", "period_end"), rows)
 
 

@@ -29,10 +29,12 @@ class WriteBehind:
         self._thread = threading.Thread(target=self._run, name="write-behind", daemon=True)
 
     def __enter__(self) -> WriteBehind:
+        """Start the writer thread."""
         self._thread.start()
         return self
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Queue fn(*args), waiting while the queue is full; raises an earlier write's failure."""
         if self._error is not None:
             raise self._error
         self._queue.put((fn, args))
@@ -52,6 +54,7 @@ class WriteBehind:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Wait for the queued writes; raise the first write's failure unless the block failed."""
         self._queue.put(None)
         self._thread.join()
         if kind is None and self._error is not None:

@@ -38,6 +38,7 @@ def build_pptx(
     caveats: list[str],
     render: Callable[[list[dict]], list[bytes]],
 ) -> bytes:
+    """The board pack as .pptx bytes: cover, headline cards, a slide per chart, then caveats."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     figures = [f for s in sections for b in s.blocks for f in b.figures]

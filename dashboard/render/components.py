@@ -21,6 +21,7 @@ ILLUSTRATIVE_TEXT = (
 
 
 def illustrative_badge() -> html.Span:
+    """The 'Illustrative data' badge, explained on hover and to screen readers."""
     return html.Span(
         "Illustrative data",
         className="badge-illustrative",
@@ -30,6 +31,7 @@ def illustrative_badge() -> html.Span:
 
 
 def published_badge(text: str = "Matches the published report") -> html.Span:
+    """The badge on a figure that agrees with the published report."""
     return html.Span(text, className="badge-published")
 
 
@@ -395,6 +397,7 @@ def chart_block(
 
 
 def page_intro(title: str, lead: str) -> list:
+    """A page's heading and lead paragraph, the same shape on every page."""
     return [html.H1(title), html.P(lead, className="lead")]
 
 

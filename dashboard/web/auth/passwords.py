@@ -13,6 +13,7 @@ _DUMMY = _hasher.hash("not-a-real-password-for-timing")
 
 
 def hash_password(password: str) -> str:
+    """An Argon2id hash to store; ValueError for a password shorter than MIN_LENGTH."""
     if len(password) < MIN_LENGTH:
         raise ValueError(f"Passwords must be at least {MIN_LENGTH} characters.")
     return _hasher.hash(password)

@@ -106,6 +106,7 @@ def _sign_in(account, method: str) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """The sign-in form, and its POST: a password check, then back to the page asked for."""
     config = current_app.config
     oidc = bool(config.get("ASB_OIDC_ENABLED"))
     next_url = safe_next(request.values.get("next"))
@@ -161,6 +162,7 @@ def _audit_failure(username: str, claimed: Account | None) -> None:
 
 @bp.post("/logout")
 def logout():
+    """Sign out of every session of the account, not just this one, then show the sign-in form."""
     user = current_user()
     if user is not None:
         if "uid" in session:  # every session of the account ends, not just this one
@@ -172,6 +174,7 @@ def logout():
 
 @bp.get("/auth/oidc/login")
 def oidc_login():
+    """Send the browser to the identity provider (404 when OpenID Connect is off)."""
     if not current_app.config.get("ASB_OIDC_ENABLED"):
         abort(404)
     session["oidc_next"] = safe_next(request.args.get("next"))
@@ -192,6 +195,7 @@ def _role_from_claims(claims: dict) -> str | None:
 
 @bp.get("/auth/oidc/callback")
 def oidc_callback():
+    """The identity provider's reply: create or update the account from its claims, sign in."""
     if not current_app.config.get("ASB_OIDC_ENABLED"):
         abort(404)
     client = current_app.extensions["authlib.integrations.flask_client"].oidc
@@ -235,6 +239,7 @@ def oidc_callback():
 
 @bp.get("/admin/audit")
 def audit_log():
+    """The admins' page of the newest 500 audit events (the guard keeps others out of /admin)."""
     frame = recent_events(500)
     rows = frame.to_dict("records")
     return _page("Audit log", AUDIT, width="72rem", rows=rows)
