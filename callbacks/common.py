@@ -9,54 +9,23 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard.builders.common import Build, data_to, no_data_notice, printed_filters
+from dashboard.builders.common import Build
 from dashboard.builders.filters import FilterChoices, filters_from_params
 from dashboard.core import ids
 from dashboard.core.extensions import cache
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.model import Page
+from dashboard.render.components import no_data_notice
 from dashboard.render.dash_page import render_page
 from dashboard.web.auth.current import request_viewer
 from queries._cache import data_version
 from queries.incidents import month_range
 
 
-def draw_first_chart(content: list) -> list:
-    """Put the page's first chart straight into its graph (serialised content, in place).
-
-    It is on screen as the page arrives, so deferring it (assets/deferred_charts.js) would
-    only add a placeholder and a round trip through the browser before it is drawn.
-    """
-    frames: list[dict] = []
-    figures: dict[str, object] = {}
-
-    def walk(node) -> None:
-        if isinstance(node, list):
-            for child in node:
-                walk(child)
-        elif isinstance(node, dict):
-            props = node.get("props", {})
-            node_id = props.get("id")
-            kind = node_id.get("type") if isinstance(node_id, dict) else None
-            if kind == ids.CHART_FRAME and not frames:
-                frames.append(node)
-            elif kind == ids.CHART_FIGURE:
-                figures.setdefault(node_id["chart"], props.get("data"))
-            walk(props.get("children"))
-
-    walk(content)
-    for frame in frames:
-        chart, graph = frame["props"]["id"]["chart"], frame["props"]["children"]
-        if chart in figures and isinstance(graph, dict):
-            graph["props"]["figure"] = figures[chart]
-            frame["props"]["className"] = "chart-frame"
-    return content
-
-
 def page_model(
     page: str, build: Build, filters: Filters, choices: FilterChoices, viewer: Viewer
-) -> Page | list:
+) -> Page:
     """A page's model for these filters as this viewer may see it, built once per data version
     (downloads and board packs read it; the screen reads its rendered form)."""
     key = f"model:{page}:{filters.query_string()}:{data_version()}:{viewer.scope.key}"
@@ -67,9 +36,8 @@ def page_model(
     if hit is not None:
         return hit
     model = build(filters, choices, viewer)
-    if isinstance(model, Page):
-        with contextlib.suppress(Exception):
-            cache.set(key, model)
+    with contextlib.suppress(Exception):
+        cache.set(key, model)
     return model
 
 
@@ -90,13 +58,11 @@ def page_content(
         hit = None
     if hit is not None:
         return hit
-    model = page_model(page, build, filters, choices, viewer)
-    if isinstance(model, Page):
-        content = render_page(model, viewer.may("export"))
-    else:
-        content = [printed_filters(filters), data_to(), *model]
+    # Built afresh rather than through page_model's cache: storing the model costs a cold view
+    # time, and only a download or a board pack needs it again (they cache it then).
+    content = render_page(build(filters, choices, viewer), viewer.may("export"))
     # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
-    serialised = draw_first_chart(json.loads(json.dumps(content, cls=PlotlyJSONEncoder)))
+    serialised = json.loads(json.dumps(content, cls=PlotlyJSONEncoder))
     with contextlib.suppress(Exception):
         cache.set(key, serialised)
     return serialised

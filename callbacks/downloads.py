@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.common import page_content, page_model
+from callbacks.common import page_model
 from dashboard.builders.filters import filters_from_params
 from dashboard.builders.registry import BUILDERS
 from dashboard.core import ids
@@ -28,27 +28,7 @@ log = logging.getLogger(__name__)
 GONE = "This page's figures have changed since it was opened: reload the page and try again."
 
 
-def find_store(content: object, kind: str, key: str, value: str) -> object | None:
-    """The data of the store {"type": kind, key: value} in serialised page content."""
-    stack = [content]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            props = node.get("props", {})
-            node_id = props.get("id")
-            if (
-                isinstance(node_id, dict)
-                and node_id.get("type") == kind
-                and node_id.get(key) == value
-            ):
-                return props.get("data")
-            stack.append(props.get("children"))
-    return None
-
-
-def server_content(pages: list, queries: list, viewer: Viewer) -> tuple[str, Filters, list] | None:
+def server_content(pages: list, queries: list, viewer: Viewer) -> tuple[str, Filters, Page] | None:
     """(page, its checked filters, its content as this viewer may see it), or None if the
     request does not name one page with filters of its own."""
     if len(pages) != 1 or len(queries) != 1 or not isinstance(pages[0], dict):
@@ -61,10 +41,7 @@ def server_content(pages: list, queries: list, viewer: Viewer) -> tuple[str, Fil
     filters, messages, choices = filters_from_params(params, viewer, page)
     if messages or filters.area not in choices.area_selectors:
         return None  # the filters were not the page's own: refuse rather than guess
-    model = page_model(page, build, filters, choices, viewer)
-    if isinstance(model, Page):
-        return page, filters, model
-    return page, filters, page_content(page, build, filters, choices, viewer)
+    return page, filters, page_model(page, build, filters, choices, viewer)
 
 
 def download_table(clicks: list, pages: list, queries: list):
@@ -77,19 +54,11 @@ def download_table(clicks: list, pages: list, queries: list):
     if found is None:
         return no_update
     page, filters, content = found
-    key = ctx.triggered_id["table"]
-    if isinstance(content, Page):
-        table = find_table(content, key)
-        if table is None:
-            return no_update
-        caption, illustrative = table.caption, table.illustrative
-        frame = table.export_frame()
-    else:
-        stored = find_store(content, ids.TABLE_DATA, "table", key)
-        if not isinstance(stored, dict):
-            return no_update
-        caption, illustrative = stored["caption"], bool(stored.get("illustrative"))
-        frame = exports.typed_frame(stored["columns"], stored["rows"])
+    table = find_table(content, ctx.triggered_id["table"])
+    if table is None:
+        return no_update
+    caption, illustrative = table.caption, table.illustrative
+    frame = table.export_frame()
     fmt = ctx.triggered_id["fmt"]
     frame = exports.flag_illustrative(frame, illustrative)
     stem = exports.file_stem(caption)
@@ -115,17 +84,10 @@ def download_chart(png_clicks, svg_clicks, pages: list, queries: list):
     found = server_content(pages, queries, viewer)
     if found is None:
         return no_update, GONE
-    content = found[2]
-    if isinstance(content, Page):
-        model = find_chart(content, chart)
-        if model is None:
-            return no_update, GONE
-        figure, filename = chart_figure(model), model.filename
-    else:
-        figure = find_store(content, ids.CHART_FIGURE, "chart", chart)
-        if not isinstance(figure, dict):
-            return no_update, GONE
-        filename = find_store(content, ids.CHART_FILENAME, "chart", chart) or "chart"
+    model = find_chart(found[2], chart)
+    if model is None:
+        return no_update, GONE
+    figure, filename = chart_figure(model), model.filename
     fmt = ctx.triggered_id["fmt"]
     audit("export", f"chart as {fmt}: {filename}")
     try:

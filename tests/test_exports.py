@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard.core import ids
+from dashboard.model import Column, Table
 from dashboard.render import exports
 from tests.conftest import skip_or_fail
 from tests.pages_payload import figures, page_payload, page_state, table_stores, url_sync_value
@@ -20,32 +21,44 @@ QUERY = "?area=force&to=2021-03&covid=include"
 
 
 @pytest.mark.parametrize(
-    ("text", "value"),
+    ("column", "value", "text", "exported"),
     [
-        ("60,391", 60391),
-        ("−573", -573),
-        ("+19,026", 19026),
-        ("−11%", -11),
-        ("55.7%", 55.7),
-        ("March 2021", dt.date(2021, 3, 1)),  # typed_frame writes it as the period 2021-03
-        ("—", None),
-        ("matches", "matches"),
-        ("0", 0),
-        ("Colchester 018A (E01021637)", "Colchester 018A (E01021637)"),
+        (Column("n", "count"), 60391, "60,391", 60391),
+        (Column("n", "signed_count"), -573, "−573", -573),
+        (Column("n", "signed_count"), 19026, "+19,026", 19026),
+        (Column("n", "signed_percent"), -11.2, "−11%", -11),
+        (Column("n", "percent", 1), 55.74, "55.7%", 55.7),
+        (Column("n", "month"), dt.date(2021, 3, 1), "March 2021", "2021-03"),
+        (Column("n", "count"), None, "—", None),
+        (Column("n"), "matches", "matches", "matches"),
+        (Column("n", "count"), 0, "0", 0),
+        (Column("n"), "Colchester 018A (E01021637)", "Colchester 018A (E01021637)", None),
     ],
 )
-def test_exp001_cells_parse_to_typed_values(text, value):
-    assert exports.parse_cell(text) == value
+def test_exp001_cells_are_typed_values_shown_in_the_table_s_format(column, value, text, exported):
+    # The page model holds typed values; the screen shows them formatted, and a download holds
+    # the value itself to the precision shown (nothing is parsed back from text).
+    assert column.text(value) == text
+    assert column.export(value) == (value if exported is None else exported)
 
 
-def test_exp002_typed_frame_keeps_text_columns_as_shown():
-    frame = exports.typed_frame(
-        ["12 months to", "Incidents", "Published"],
-        [["March 2020", "41,365", "matches"], ["March 2021", "60,391", "52,837"]],
+def test_exp002_export_frame_keeps_text_columns_as_text_and_numbers_as_numbers():
+    table = Table(
+        "Caption",
+        pd.DataFrame(
+            {
+                "12 months to": [dt.date(2020, 3, 1), dt.date(2021, 3, 1)],
+                "Incidents": [41365, 60391],
+                "Published": ["matches", "52,837"],
+            }
+        ),
+        (Column("12 months to", "month"), Column("Incidents", "count"), Column("Published")),
     )
+    frame = table.export_frame()
     assert frame["Incidents"].tolist() == [41365, 60391]
+    assert frame["Incidents"].dtype == "int64"
     assert frame["12 months to"].tolist() == ["2020-03", "2021-03"]
-    assert frame["Published"].tolist() == ["matches", "52,837"]  # mixed: kept as text
+    assert frame["Published"].tolist() == ["matches", "52,837"]  # text: kept as shown
 
 
 def _attendance_table(client) -> dict:
@@ -99,8 +112,9 @@ def test_exp003_csv_equals_the_table_on_screen(client):
     assert frame["12 months to"].tolist()[0] == "2016-03"
     # The force's attended counts including Covid breaches are the published ones: no flag.
     assert exports.ILLUSTRATIVE_COLUMN not in frame.columns
-    shown = exports.typed_frame(store["data"]["columns"], store["data"]["rows"])
-    assert frame["Incidents"].tolist() == shown["Incidents"].tolist()
+    column = store["data"]["columns"].index("Incidents")
+    shown = [int(row[column].replace(",", "")) for row in store["data"]["rows"]]
+    assert frame["Incidents"].tolist() == shown  # the numbers on screen, as numbers
 
 
 def test_exp004_xlsx_has_typed_data_and_an_about_sheet(client):

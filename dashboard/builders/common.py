@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import dash_bootstrap_components as dbc
-from dash import html
-
 from dashboard.analysis.spc import SpcResult, laney_p_prime, seasonal_xmr
 from dashboard.builders.filters import DEFAULT_BREAK, FilterChoices
 from dashboard.core.periods import month_label, parse_month, period_label
@@ -16,7 +13,6 @@ from dashboard.core.viewer import Viewer
 from dashboard.core.vocab import slug
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.model import Page
-from dashboard.render.components import data_to_line
 from queries.areas import AreaRecord, area_by_selector, filter_areas
 from queries.incidents import month_range, monthly_counts
 from queries.meta import msg_data_to, survey_data_to
@@ -106,11 +102,6 @@ def data_to_items() -> tuple[tuple[str, str], ...]:
     return tuple(items)
 
 
-def data_to() -> html.P:
-    """The data-to line as Dash components (pages not yet on the page model)."""
-    return data_to_line(data_to_items())
-
-
 def page_for(page_id: str, title: str, filters: Filters, blocks: list) -> Page:
     """A page's model with what every page carries: its filters in words and the data-to
     months (the area is the one the filters select)."""
@@ -139,25 +130,4 @@ def source_data_to(source: str) -> str:
     return month_label(end) if end else "no data loaded"
 
 
-def printed_filters(filters: Filters) -> html.P:
-    """The filters in words, shown only on paper (the filter bar is not printed)."""
-    area = area_by_selector(filters.area)
-    label = area.label if area else filters.area
-    return html.P(
-        [
-            html.Strong("Showing: "),
-            f"{label} · {period_label(month_of(filters.to))} · {covid_text(filters)}",
-        ],
-        className="print-only",
-    )
-
-
-def no_data_notice() -> dbc.Alert:
-    return dbc.Alert(
-        "No incident data is loaded yet. Load data with `asb-dashboard load ...` or "
-        "`asb-dashboard init-db`.",
-        color="info",
-    )
-
-
-Build = Callable[[Filters, FilterChoices, Viewer], Page | list]
+Build = Callable[[Filters, FilterChoices, Viewer], Page]

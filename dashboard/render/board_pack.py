@@ -1,7 +1,8 @@
 """The board pack: every KPI page for one set of filters, as an A4 landscape PDF.
 
-The pack is built from the very components the pages show (each page's `build`), so its
-figures, summaries and tables are the dashboard's, not a second calculation. Charts are
+The pack is rendered from the same page models the screen shows (each page's builder), so its
+figures, summaries, verdicts and tables are the dashboard's, not a second calculation, and
+nothing is read back from the screen's markup. Charts are
 rendered by kaleido (Chromium) and laid out with ReportLab, chosen because it is pure Python,
 long maintained, and needs nothing beyond the Chromium that chart images already use.
 """
@@ -10,14 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from plotly.utils import PlotlyJSONEncoder
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -34,7 +32,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dashboard.core import ids
 from dashboard.model import (
     Badge,
     Card,
@@ -75,90 +72,6 @@ class Block:
 class Section:
     title: str
     blocks: list[Block]
-
-
-def _json(tree) -> object:
-    return json.loads(json.dumps(tree, cls=PlotlyJSONEncoder))
-
-
-def _children(node) -> list:
-    if isinstance(node, list):
-        return node
-    if isinstance(node, dict):
-        child = node.get("props", {}).get("children")
-        if child is None:
-            return []
-        return child if isinstance(child, list) else [child]
-    return []
-
-
-def _walk(node) -> Iterator[dict]:
-    if isinstance(node, dict):
-        yield node
-    for child in _children(node):
-        yield from _walk(child)
-
-
-def _text(node) -> str:
-    if isinstance(node, str):
-        return node
-    if isinstance(node, int | float):
-        return str(node)
-    return "".join(_text(c) for c in _children(node))
-
-
-def _classes(node: dict) -> set[str]:
-    return set(str(node.get("props", {}).get("className") or "").split())
-
-
-def _card(node: dict) -> dict:
-    card: dict[str, Any] = {"title": "", "value": "", "lines": [], "meta": "", "source": ""}
-    for n in _walk(node):
-        cls = _classes(n)
-        if "kpi-title" in cls:
-            card["title"] = _text(n)
-        elif "kpi-value" in cls:
-            card["value"] = _text(n)
-        elif "kpi-line" in cls:
-            card["lines"].append(_text(n))
-        elif "kpi-meta" in cls:
-            card["meta"] = _text(n).replace("Area:", " · Area:")
-        elif "kpi-source" in cls:
-            card["source"] = _text(n)
-        elif "badge-illustrative" in cls or "badge-published" in cls:
-            card["lines"].append(f"[{_text(n)}]")
-        elif "verdict" in cls:  # a Making Data Count icon's words
-            card["lines"].append(_text(n))
-    return card
-
-
-def blocks_of(tree) -> list[Block]:
-    """The chart blocks, KPI cards and tables of a page's content, in page order."""
-    tree = _json(tree)
-    blocks: list[Block] = []
-    cards = [_card(n) for n in _walk(tree) if "kpi-card" in _classes(n)]
-    if cards:
-        blocks.append(Block("Headline figures", cards=cards))
-    for node in _walk(tree):
-        if "chart-block" not in _classes(node):
-            continue
-        block = Block(title="")
-        for n in _walk(node):
-            cls, kind = _classes(n), n.get("type")
-            if kind == "H2" and not block.title:
-                block.title = _text(n)
-            elif "chart-summary" in cls:
-                block.summary = _text(n)
-            elif "chart-meta" in cls:
-                block.meta = _text(n)
-            elif cls & {"caveat", "chart-notes", "status-pill", "verdict"}:
-                block.notes.append(_text(n))
-            elif kind == "Store" and _id_type(n) == ids.CHART_FIGURE:
-                block.figures.append(n["props"]["data"])
-            elif kind == "Store" and _id_type(n) == ids.TABLE_DATA:
-                block.tables.append(n["props"]["data"])
-        blocks.append(block)
-    return blocks
 
 
 def _inline_text(item: object) -> str:
@@ -220,6 +133,7 @@ def blocks_from_page(page: Page) -> list[Block]:
         for item in items:
             if isinstance(item, Chart):
                 notes = [line for n in item.notes for line in _note_lines(n)]
+                tables = [item.table, *[n for n in item.notes if isinstance(n, ModelTable)]]
                 blocks.append(
                     Block(
                         title=item.title,
@@ -227,7 +141,7 @@ def blocks_from_page(page: Page) -> list[Block]:
                         meta=item.meta,
                         notes=notes,
                         figures=[chart_figure(item).to_dict()],
-                        tables=[_table_data(item.table)],
+                        tables=[_table_data(t) for t in tables if len(t.frame)],
                     )
                 )
             elif isinstance(item, PageSection):
@@ -243,11 +157,6 @@ def blocks_from_page(page: Page) -> list[Block]:
 
     add(page.blocks)
     return blocks
-
-
-def _id_type(node: dict) -> str | None:
-    node_id = node.get("props", {}).get("id")
-    return node_id.get("type") if isinstance(node_id, dict) else None
 
 
 def render_figures(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
@@ -12,7 +11,6 @@ from dash import dcc, html
 from dashboard.builders.figures import stamp_data_to
 from dashboard.core import ids
 from dashboard.core.urlstate import Filters
-from dashboard.web.auth.current import may
 
 ILLUSTRATIVE_TEXT = (
     "Illustrative: modelled by a seeded generator from the published force totals, not real "
@@ -107,38 +105,6 @@ def filter_bar(
     )
 
 
-def kpi_card(
-    title: str,
-    value: str,
-    lines: Sequence[object],
-    period: str,
-    area: str,
-    source: str,
-    badges: Sequence[object] = (),
-    testid: str = "",
-    verdicts: Sequence[object] = (),
-) -> dbc.Card:
-    """A headline figure that says what it is, when, where and from which source, with its
-    Making Data Count variation and assurance icons where the measure has them."""
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                html.H3(title, className="kpi-title"),
-                html.P(value, className="kpi-value", **{"data-testid": testid} if testid else {}),
-                html.Div(list(verdicts), className="verdicts") if verdicts else None,
-                *[html.P(line, className="kpi-line") for line in lines],
-                html.Div(list(badges), className="kpi-badges") if badges else None,
-                html.P(
-                    [html.Span("Period: "), period, html.Br(), html.Span("Area: "), area],
-                    className="kpi-meta",
-                ),
-                html.P(["Source: ", source], className="kpi-source"),
-            ]
-        ),
-        className="kpi-card h-100",
-    )
-
-
 def data_to_line(items: Sequence[tuple[str, str]]) -> html.P:
     """'Data to: force incidents March 2021 · ...' — the date each source runs to."""
     parts: list[object] = [html.Strong("Data to: ")]
@@ -230,10 +196,10 @@ def download_links(
     what: str,
     button_id: dict,
     formats: Sequence[tuple[str, str]],
-    can_export: bool | None = None,
+    can_export: bool,
 ) -> list:
     """'Download this table: CSV Excel': one link-styled button per format (export roles)."""
-    if not (may("export") if can_export is None else can_export):
+    if not can_export:
         return []
     return [
         html.Span(f"Download this {what}: ", className="me-1"),
@@ -250,77 +216,7 @@ def download_links(
     ]
 
 
-def table_key(caption: str) -> str:
-    """A stable id for a table, from its caption (the same table keeps the same id)."""
-    return "t" + hashlib.sha1(caption.encode("utf-8")).hexdigest()[:12]
-
-
-def data_table(
-    frame,
-    caption: str,
-    numeric: Sequence[str] = (),
-    row_header: str | None = None,
-    illustrative: bool = False,
-):
-    """An accessible HTML table of formatted text, with CSV and Excel downloads of it; a table
-    holding modelled (illustrative) values says so in both downloads."""
-    columns = list(frame.columns)
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(c, scope="col", className="text-end" if c in numeric else None)
-                for c in columns
-            ]
-        )
-    )
-    rows, cells_text = [], []
-    for record in frame.itertuples(index=False):
-        cells = []
-        cells_text.append([str(v) for v in record])
-        for c, value in zip(columns, record, strict=True):
-            cls = "text-end" if c in numeric else None
-            if c == row_header:
-                cells.append(html.Th(value, scope="row", className=cls))
-            else:
-                cells.append(html.Td(value, className=cls))
-        rows.append(html.Tr(cells))
-    key = table_key(caption)
-    downloads = html.Div(
-        [
-            *download_links(
-                "table",
-                {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key},
-                (("csv", "CSV"), ("xlsx", "Excel")),
-            ),
-            dcc.Store(
-                id={"type": ids.TABLE_DATA, "table": key},
-                data={
-                    "caption": caption,
-                    "columns": columns,
-                    "rows": cells_text,
-                    "illustrative": illustrative,
-                },
-            ),
-            dcc.Download(id={"type": ids.TABLE_DOWNLOAD, "table": key}),
-        ],
-        className="table-downloads",
-    )
-    return html.Div(
-        [
-            downloads,
-            dbc.Table(
-                [html.Caption(caption), head, html.Tbody(rows)],
-                bordered=False,
-                hover=True,
-                responsive=True,
-                size="sm",
-                className="data-table",
-            ),
-        ]
-    )
-
-
-def image_buttons(block_id: str, filename: str, can_export: bool | None = None) -> html.Div:
+def image_buttons(block_id: str, filename: str, can_export: bool) -> html.Div:
     """PNG (print resolution) and SVG of the chart, rendered on the server with its title,
     area, period and source, so the image stands alone in a board paper."""
     return html.Div(
@@ -354,7 +250,8 @@ def chart_block(
     extra: Sequence[object] = (),
     *,
     data_to: str,
-    can_export: bool | None = None,
+    can_export: bool,
+    drawn: bool = False,
 ) -> html.Section:
     """A chart with its text summary, period/area/source line and its data as a table.
 
@@ -373,12 +270,12 @@ def chart_block(
             html.Div(
                 dcc.Graph(
                     id={"type": ids.CHART_GRAPH, "chart": block_id},
-                    figure=placeholder_figure(figure),
+                    figure=figure if drawn else placeholder_figure(figure),
                     config=graph_config(filename),
                     className="chart-graph",
                 ),
                 id={"type": ids.CHART_FRAME, "chart": block_id},
-                className="chart-frame chart-pending",
+                className="chart-frame" if drawn else "chart-frame chart-pending",
             ),
             dcc.Store(id={"type": ids.CHART_FIGURE, "chart": block_id}, data=figure),
             dcc.Store(id={"type": ids.CHART_SHOW, "chart": block_id}, data=False),
@@ -483,4 +380,13 @@ def standard_page(
                 delay_show=400,
             ),
         ]
+    )
+
+
+def no_data_notice() -> dbc.Alert:
+    """What a page shows before any data is loaded: how to load some."""
+    return dbc.Alert(
+        "No incident data is loaded yet. Load data with `asb-dashboard load ...` or "
+        "`asb-dashboard init-db`.",
+        color="info",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import singledispatch
 
 import dash_bootstrap_components as dbc
@@ -22,6 +23,7 @@ from dashboard.model import (
     Table,
     Verdict,
     VerdictRow,
+    walk,
 )
 from dashboard.render.components import (
     chart_block,
@@ -33,9 +35,21 @@ from dashboard.render.components import (
 from dashboard.render.verdict_badges import change_span, pill, verdict_badge
 
 
+@dataclass(frozen=True)
+class RenderContext:
+    """What rendering needs beyond the page: may the viewer export, and which chart arrives
+    drawn (the first: it is on screen as the page arrives, so deferring it would only add a
+    placeholder and a round trip; the others wait until near the viewport)."""
+
+    can_export: bool
+    drawn_chart: str | None = None
+
+
 def render_page(page: Page, can_export: bool) -> list:
     """The page's content under its filter bar: filters in words (printed only), the data-to
     line, then each block."""
+    first = next((b.id for b in walk(page.blocks) if isinstance(b, Chart)), None)
+    ctx = RenderContext(can_export, first)
     return [
         *(
             [html.P([html.Strong("Showing: "), page.filters_text], className="print-only")]
@@ -43,17 +57,17 @@ def render_page(page: Page, can_export: bool) -> list:
             else []
         ),
         data_to_line(page.data_to),
-        *[render_block(block, can_export) for block in page.blocks],
+        *render_blocks(page.blocks, ctx),
     ]
 
 
-def render_blocks(blocks, can_export: bool) -> list:
+def render_blocks(blocks, ctx: RenderContext) -> list:
     """Several blocks, in order."""
-    return [render_block(b, can_export) for b in blocks]
+    return [render_block(b, ctx) for b in blocks]
 
 
 @singledispatch
-def render_block(block: Block, can_export: bool):
+def render_block(block: Block, ctx: RenderContext):
     """One block of a page as Dash components."""
     raise TypeError(f"no Dash renderer for {type(block).__name__}")
 
@@ -79,7 +93,7 @@ def badge(item: Badge) -> html.Span:
 
 
 @render_block.register
-def _(note: Note, can_export: bool):
+def _(note: Note, ctx: RenderContext):
     if note.kind == "context":
         return html.P(note.text, className="page-context")
     if note.kind == "notes":
@@ -105,7 +119,7 @@ def _(note: Note, can_export: bool):
 
 
 @render_block.register
-def _(card: Card, can_export: bool):
+def _(card: Card, ctx: RenderContext):
     return dbc.Card(
         dbc.CardBody(
             [
@@ -140,16 +154,14 @@ def _(card: Card, can_export: bool):
 
 
 @render_block.register
-def _(row: CardRow, can_export: bool):
+def _(row: CardRow, ctx: RenderContext):
     # Two a row from medium screens; more on large ones when the row holds more.
     widths = {"md": 6} if row.per_row <= 2 else {"lg": 12 // row.per_row, "md": 6}
-    return dbc.Row(
-        [dbc.Col(render_block(c, can_export), **widths, className="mb-3") for c in row.cards]
-    )
+    return dbc.Row([dbc.Col(render_block(c, ctx), **widths, className="mb-3") for c in row.cards])
 
 
 @render_block.register
-def _(row: VerdictRow, can_export: bool):
+def _(row: VerdictRow, ctx: RenderContext):
     verdicts = [i for i in row.items if isinstance(i, Verdict)]
     others = [i for i in row.items if not isinstance(i, Verdict)]
     return html.Div(
@@ -165,8 +177,8 @@ def _(row: VerdictRow, can_export: bool):
 
 
 @render_block.register
-def _(table: Table, can_export: bool):
-    return table_component(table, can_export)
+def _(table: Table, ctx: RenderContext):
+    return table_component(table, ctx.can_export)
 
 
 def table_component(table: Table, can_export: bool) -> html.Div | html.P:
@@ -213,14 +225,11 @@ def table_component(table: Table, can_export: bool) -> html.Div | html.P:
     key = table.key
     downloads = html.Div(
         [
-            *(
-                download_links(
-                    "table",
-                    {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key},
-                    (("csv", "CSV"), ("xlsx", "Excel")),
-                )
-                if can_export
-                else []
+            *download_links(
+                "table",
+                {"type": ids.TABLE_DOWNLOAD_BUTTON, "table": key},
+                (("csv", "CSV"), ("xlsx", "Excel")),
+                can_export,
             ),
             # The table as shown, for tests and scripts reading the page; downloads are rebuilt
             # from the page model on the server, never from this.
@@ -254,10 +263,10 @@ def table_component(table: Table, can_export: bool) -> html.Div | html.P:
 
 
 @render_block.register
-def _(chart: Chart, can_export: bool):
+def _(chart: Chart, ctx: RenderContext):
     # An inline table stands on the page after the chart's notes (a map's hot spots), and the
     # "Data table" disclosure is left empty.
-    table = table_component(chart.table, can_export)
+    table = table_component(chart.table, ctx.can_export)
     inline = chart.table.inline
     return chart_block(
         chart.id,
@@ -268,20 +277,21 @@ def _(chart: Chart, can_export: bool):
         f"Period: {chart.period} · Area: {chart.area} · Source: {chart.source}",
         chart.filename,
         chart.illustrative,
-        extra=[*render_blocks(chart.notes, can_export), *([table] if inline else [])],
+        extra=[*render_blocks(chart.notes, ctx), *([table] if inline else [])],
         data_to=chart.data_to,
-        can_export=can_export,
+        can_export=ctx.can_export,
+        drawn=chart.id == ctx.drawn_chart,
     )
 
 
 @render_block.register
-def _(section: Section, can_export: bool):
+def _(section: Section, ctx: RenderContext):
     if section.plain:
         return html.Section(
             [
                 html.H2(section.title, className="h4 mt-4"),
                 html.P(section.summary) if section.summary else None,
-                *render_blocks(section.blocks, can_export),
+                *render_blocks(section.blocks, ctx),
             ],
             **({"id": section.id} if section.id else {}),
             **{"aria-label": section.title},
@@ -290,7 +300,7 @@ def _(section: Section, can_export: bool):
         [
             html.H2(section.title, className="h4 chart-title"),
             html.P(section.summary, className="chart-summary") if section.summary else None,
-            *render_blocks(section.blocks, can_export),
+            *render_blocks(section.blocks, ctx),
         ],
         className="chart-block",
         **({"id": section.id} if section.id else {}),

@@ -1,17 +1,12 @@
-"""Table exports: exactly what a table shows, typed (numbers as numbers, months as periods).
-
-The on-screen tables hold formatted text ("60,391", "−11%", "March 2021"); exporting that text
-back as typed values means the download is the table the user saw, not a second computation
-that could drift from it.
-"""
+"""Table and chart exports: CSV and Excel of a page model's typed table (numbers as numbers,
+months as periods, never parsed back from screen text), PNG and SVG of its charts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -22,70 +17,6 @@ LICENCE = (
     "Contains Ordnance Survey data © Crown copyright and database right 2014. Values marked "
     "illustrative are modelled, not real force data."
 )
-_NUMBER = re.compile(r"^[+−-]?\d[\d,]*(\.\d+)?%?$")
-_MONTH = re.compile(
-    r"^(January|February|March|April|May|June|July|August|September|October|"
-    r"November|December) (\d{4})$"
-)
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
-    )
-}
-MISSING = {"—", "", "not published"}
-
-
-def parse_cell(text: str) -> object:
-    """'60,391' -> 60391; '−11%' -> -11; '55.7%' -> 55.7; 'March 2021' -> a month; '—' -> None.
-
-    A month is a date here; `typed_frame` writes month columns as periods ("2021-03").
-    """
-    value = str(text).strip()
-    if value in MISSING:
-        return None
-    if _NUMBER.match(value):
-        number = float(value.replace(",", "").replace("%", "").replace("−", "-"))
-        return int(number) if number.is_integer() and "." not in value else number
-    month = _MONTH.match(value)
-    if month:
-        return dt.date(int(month.group(2)), _MONTHS[month.group(1)], 1)
-    return value
-
-
-def typed_frame(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> pd.DataFrame:
-    """The table as typed columns: a column is numeric or date only if every cell is."""
-    data = {}
-    for i, column in enumerate(columns):
-        text = [str(row[i]) for row in rows]
-        parsed = [parse_cell(t) for t in text]
-        present = [v for v in parsed if v is not None]
-        if present and all(isinstance(v, int | float) for v in present):
-            data[column] = pd.to_numeric(pd.Series(parsed, dtype=object))
-        elif present and all(isinstance(v, dt.date) for v in present):
-            # A month names a period ("12 months to March 2016"), not a day: "2016-03".
-            data[column] = pd.Series(
-                [f"{v:%Y-%m}" if v is not None else None for v in parsed], dtype=object
-            )
-        else:
-            data[column] = pd.Series(text, dtype=object)  # text stays exactly as shown
-    return pd.DataFrame(data)
-
-
 # A text cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets
 # (OWASP, "CSV Injection"): "=HYPERLINK(...)" in a loaded name would become a live link.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
