@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import case, select
 
@@ -21,7 +22,7 @@ class TargetRecord:
 
     measure: str
     area: str
-    direction: str
+    direction: Literal["increase", "decrease"]
     baseline_period_start: dt.date
     baseline_period_end: dt.date
     baseline_value: float

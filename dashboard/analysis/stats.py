@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def pct_change(current: float, previous: float) -> float | None:
-    """Change from `previous` in per cent; None when previous is zero or missing (no base)."""
-    if not previous:
+def pct_change(current: float | None, previous: float | None) -> float | None:
+    """Change from `previous` in per cent; None when either is missing or previous is zero."""
+    if current is None or not previous:
         return None
     return 100.0 * (current - previous) / previous
 

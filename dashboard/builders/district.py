@@ -80,7 +80,9 @@ def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
     frame["rate"] = 1000 * frame["incidents"] / frame["population"]
     frame["rank"] = frame["rate"].rank(method="min").astype(int)
     mine = frame[frame["district"] == area.name].iloc[0]
-    force_pop = population(force.id)[0]
+    force_population = population(force.id)
+    assert force_population is not None, "the force's population is loaded with its areas"
+    force_pop = force_population[0]
     force_rate = 1000 * frame["incidents"].sum() / force_pop
     fig = figures.district_bars(
         frame,
@@ -141,18 +143,21 @@ def trend_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
     lpa = next(
         (a for a in visible_areas(scope) if a.kind == "lpa" and a.name == area.parent_name), None
     )
-    series = {}
+    series: dict[str, pd.DataFrame] = {}
     for label, record in (
         (area.label, area),
         (lpa.label if lpa else None, lpa),
         (force.label, force),
     ):
-        if record is None:
+        if record is None or label is None:
             continue
         monthly = monthly_counts(record.id, filters.include_covid)
         monthly = monthly[monthly["month"] <= end]
         totals = rolling_sum(list(monthly["month"]), list(monthly["incidents"]))
-        pop = population(record.id)[0]
+        held = population(record.id)
+        if held is None:  # no population, no rate: the line is left out
+            continue
+        pop = held[0]
         series[label] = pd.DataFrame(
             {
                 "month": monthly["month"],

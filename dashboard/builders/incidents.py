@@ -81,7 +81,7 @@ def trend_block(area, filters: Filters, end: dt.date, frame: pd.DataFrame, illus
     # The change is of the measure the reader chose: including or excluding Covid breaches.
     chosen = incl if filters.include_covid else excl
     prev = chosen[-13] if len(chosen) > 12 else None
-    if last_incl is None:
+    if last_incl is None or last_excl is None:
         summary = "A month is missing in the last 12, so no rolling total is shown for it."
     else:
         change = pct_change(chosen[-1], prev) if prev else None
@@ -431,13 +431,15 @@ def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bo
         if first
         else f"No forecast: {description}."
     )
-    notes = [
-        f"{name[0].upper()}{name[1:]}: beyond {len(forecasts[name][1].frame)} months the 95% "
-        "interval of a 12-month total is wider than the forecast itself, so no figure is given "
-        "for later years."
-        for name, (_, fc) in fitted.items()
-        if fc is not None and len(forecasts[name][1].frame) < len(fc.frame)
-    ]
+    notes = []
+    for name, (_, fc) in fitted.items():
+        shown = forecasts[name][1]
+        if fc is not None and shown is not None and len(shown.frame) < len(fc.frame):
+            notes.append(
+                f"{name[0].upper()}{name[1:]}: beyond {len(shown.frame)} months the 95% "
+                "interval of a 12-month total is wider than the forecast itself, so no figure "
+                "is given for later years."
+            )
     if any(r["Force's published forecast"] is not None for r in rows):
         notes.append(
             "The force's own published forecast differs from this one: it is the force's "

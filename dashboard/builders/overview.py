@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.analysis.comparison import quasi_poisson_change_test, wilson_interval
-from dashboard.analysis.spc import AssuranceIcon, assurance_icon, variation_icon, xmr
+from dashboard.analysis.spc import AssuranceIcon, Polarity, assurance_icon, variation_icon, xmr
 from dashboard.analysis.stats import pct_change
 from dashboard.builders.common import (
     INCIDENT_SOURCE,
@@ -235,7 +235,7 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
     )
 
 
-def _series_verdicts(values: list[float], polarity: str, what: str) -> tuple[Verdict, ...]:
+def _series_verdicts(values: list[float], polarity: Polarity, what: str) -> tuple[Verdict, ...]:
     """Variation and assurance icons for a short series (survey results, annual ranks): with
     fewer than 12 points they say so rather than draw limits from too little."""
     result = xmr(values, polarity)

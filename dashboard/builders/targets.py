@@ -72,15 +72,19 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
     )
     actual = actual[actual["period_end"] <= month_end(end)]
     latest = twelve_month_total(area.id, end, True)
-    if latest.complete and month_end(end) not in set(actual["period_end"]):
+    if (
+        latest.complete
+        and latest.incidents is not None
+        and month_end(end) not in set(actual["period_end"])
+    ):
         actual = pd.concat(
             [
                 actual,
                 pd.DataFrame({"period_end": [month_end(end)], "value": [float(latest.incidents)]}),
             ]
         )
-    verdicts = {}
-    if latest.complete:
+    verdicts: dict[str, tuple[str, bool | None]] = {}
+    if latest.complete and latest.incidents is not None:
         line = trajectory_at(target, month_end(end))
         on = latest.incidents <= line
         verdicts["trajectory"] = (
@@ -104,7 +108,7 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
         ),
     )
     target_month = dt.date(target.target_period_end.year, target.target_period_end.month, 1)
-    data_end = month_range("force")[1]
+    data_end = (month_range("force") or (end, end))[1]
     forecast = None
     if target_month > end:
         fc = incident_forecast(area.id, end, True)
@@ -129,7 +133,7 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
             )
     else:
         final = twelve_month_total(area.id, target_month, True)
-        if final.complete:
+        if final.complete and final.incidents is not None:
             met = _met(final.incidents, target)
             verdicts["chance"] = (
                 f"Target period ended: {'met' if met else 'not met'} "
@@ -147,7 +151,7 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
         survey["question"].str.startswith("Q8a") & (survey["period_end"] <= month_end(end))
     ]
     actual = pd.DataFrame({"period_end": q8a["period_end"], "value": q8a["pct"]})
-    verdicts = {}
+    verdicts: dict[str, tuple[str, bool | None]] = {}
     if len(q8a):
         latest, when = q8a["pct"].iloc[-1], q8a["period_end"].iloc[-1]
         line = trajectory_at(target, when)
