@@ -22,6 +22,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import aliased
 from tqdm import tqdm
 
+from dashboard.core.failpoints import failpoint
 from dashboard.core.models import Area, AreaClosure, AsbIncidentMonth
 from dashboard.loaders.base import (
     AreaIndex,
@@ -282,9 +283,11 @@ def load_street_files(
             _clear_months(conn, counts, forces, held)
             rows += _month_rows(counts, source, load_id)
         bulk_insert(conn, AsbIncidentMonth.__table__, MONTH_COLUMNS, rows)
+        failpoint("street-load-written")  # rows and load record written, not committed
 
     pending: list[tuple] = []
     with engine.begin() as conn, bulk_load_cache(conn):
+        failpoint("street-load-begun")  # the transaction open, nothing read or written yet
         with WriteBehind() as writer:  # this thread reads the next file while it writes
             for path in tqdm(paths, desc="police.uk files", unit="file", disable=None):
                 path = Path(path)
