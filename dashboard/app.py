@@ -261,7 +261,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
         )
     if not settings.database_url:
         settings.instance_dir.mkdir(parents=True, exist_ok=True)
-    db.configure(settings.resolved_database_url)
+    db.init_app(server, settings.resolved_database_url)
     schema = SchemaCheck(settings.auto_init)
     schema.try_now()  # a database that is down does not stop the app starting
     server.before_request(schema.before_request)  # before sign-in checks, which need it
