@@ -12,7 +12,7 @@ from plotly.utils import PlotlyJSONEncoder
 from dashboard.builders.common import Build, data_to, no_data_notice, printed_filters
 from dashboard.builders.filters import FilterChoices, filters_from_params
 from dashboard.core import ids
-from dashboard.core.extensions import cache
+from dashboard.core.extensions import page_cache
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.model import Page
@@ -61,7 +61,7 @@ def page_model(
     (downloads and board packs read it; the screen reads its rendered form)."""
     key = f"model:{page}:{filters.query_string()}:{data_version()}:{viewer.scope.key}"
     try:
-        hit = cache.get(key)
+        hit = page_cache.get(key)
     except Exception:  # the cache being down never stops a page
         hit = None
     if hit is not None:
@@ -69,7 +69,7 @@ def page_model(
     model = build(filters, choices, viewer)
     if isinstance(model, Page):
         with contextlib.suppress(Exception):
-            cache.set(key, model)
+            page_cache.set(key, model)
     return model
 
 
@@ -77,7 +77,7 @@ def page_content(
     page: str, build: Build, filters: Filters, choices: FilterChoices, viewer: Viewer
 ) -> list:
     """A page's content for these filters, built once per data version and then served from
-    the cache (shared by every worker through Redis). The key holds everything the content
+    the page cache (shared by every worker through Redis). The key holds everything the content
     depends on: the page, the normalised filters, the data version, and what this viewer may
     see (export buttons, restricted areas)."""
     key = (
@@ -85,7 +85,7 @@ def page_content(
         f"{int(viewer.may('export'))}:{viewer.scope.key}"
     )
     try:
-        hit = cache.get(key)
+        hit = page_cache.get(key)
     except Exception:  # the cache being down never stops a page
         hit = None
     if hit is not None:
@@ -98,7 +98,7 @@ def page_content(
     # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
     serialised = draw_first_chart(json.loads(json.dumps(content, cls=PlotlyJSONEncoder)))
     with contextlib.suppress(Exception):
-        cache.set(key, serialised)
+        page_cache.set(key, serialised)
     return serialised
 
 

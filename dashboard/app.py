@@ -23,7 +23,7 @@ from callbacks import methods as methods_callbacks
 from callbacks import pages as page_callbacks
 from callbacks import shell as shell_callbacks
 from dashboard.core import ids
-from dashboard.core.extensions import cache, db
+from dashboard.core.extensions import db, page_cache, query_cache
 from dashboard.core.outage import DATABASE_ERRORS, MESSAGE, outage_log
 from dashboard.core.paths import assets_folder
 from dashboard.core.settings import INSECURE_DEFAULT_KEY, Settings
@@ -273,7 +273,8 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     server.register_error_handler(
         DependencyException, lambda _exc: (jsonify(message="Not found."), 404)
     )
-    cache.init_app(server, config=settings.cache_config)
+    query_cache.init_app(server, config=settings.cache_config_for("query"))
+    page_cache.init_app(server, config=settings.cache_config_for("page"))
     register_template()
 
     # Dash keeps the page registry module-global; start clean so a second app (tests) is the same.
