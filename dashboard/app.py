@@ -29,6 +29,7 @@ from dashboard.core.paths import assets_folder
 from dashboard.core.settings import INSECURE_DEFAULT_KEY, Settings
 from dashboard.core.theme import register_template
 from dashboard.loaders.bootstrap import ensure_database
+from dashboard.web import board_pack as board_pack_routes
 from dashboard.web.auth import views as auth_views
 from dashboard.web.auth.current import current_user
 from dashboard.web.auth.guard import authorise, csrf, security_headers
@@ -407,6 +408,7 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
             pass
         return jsonify(status="error", database="unreachable"), 503
 
+    server.register_blueprint(board_pack_routes.bp)
     # The CSP allows the app's own scripts plus, by hash, the inline ones Dash writes.
     server.after_request(security_headers(server, lambda: content_security_policy(app)))
     return app
