@@ -75,7 +75,7 @@ def client_for(url: str):
 
 
 def sweep(url: str) -> dict:
-    from dashboard.core.extensions import cache
+    from dashboard.core.extensions import page_cache, query_cache
 
     app, client = client_for(url)
     results = {}
@@ -85,7 +85,8 @@ def sweep(url: str) -> dict:
             areas.append("force")
         combos = [(a, m, c) for a in areas for m in MONTHS for c in ("include", "exclude")]
         with app.server.app_context():
-            cache.clear()
+            query_cache.clear()
+            page_cache.clear()
         stats = {}
         for label in ("cold", "warm"):
             times, sizes, figs = [], [], []

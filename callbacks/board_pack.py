@@ -1,35 +1,22 @@
-"""The board pack: every KPI page for the current filters, as a PDF or PowerPoint.
-
-The page's buttons start a background job (dashboard.web.jobs) and poll its progress, so the
-request returns at once and other users are not held up; the finished file arrives as a
-download. `GET /board-pack.pdf?<filters>` builds the PDF synchronously for scripts.
+"""The board pack buttons: start a background job (dashboard.web.jobs) and poll its progress,
+so the request returns at once and other users are not held up; the finished file arrives as a
+download. The pack itself and its Flask routes are in dashboard/web/board_pack.py.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 import dash_bootstrap_components as dbc
 from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
-from flask import Response, abort, current_app, request
+from flask import current_app
 
-from dashboard.builders.common import covid_text, data_to_items, month_of, slug
 from dashboard.builders.filters import filters_from_params
-from dashboard.builders.methods import CAVEATS, METHODS
-from dashboard.builders.registry import PAGES
 from dashboard.core import ids
-from dashboard.core.periods import period_label
-from dashboard.core.urlstate import Filters
-from dashboard.core.viewer import Viewer
-from dashboard.model import Page
-from dashboard.render import board_pack, board_slides
 from dashboard.render.components import board_pack_progress
-from dashboard.render.exports import ImageExportUnavailable
 from dashboard.web.auth.current import audit, request_viewer
+from dashboard.web.board_pack import FORMATS, failure_message, make_pack, owns
 from dashboard.web.jobs import overdue, run_in_background
-from queries.areas import area_by_selector
 from queries.export_jobs import (
     create_job,
     fail_job,
@@ -38,140 +25,6 @@ from queries.export_jobs import (
     job_status,
     report_progress,
 )
-
-log = logging.getLogger(__name__)
-FORMATS = {
-    "pdf": ("PDF", "application/pdf"),
-    "pptx": (
-        "PowerPoint",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ),
-}
-Progress = Callable[[int, int, str], None]
-
-
-def _quiet(_step: int, _steps: int, _message: str) -> None:
-    return None
-
-
-def sections_for(
-    params: dict, viewer: Viewer, progress: Progress = _quiet
-) -> tuple[Filters, dict[str, str], list[board_pack.Section]]:
-    """The cover facts and each page's content for the filters in `params`, as `viewer` may
-    see them (the viewer is passed in: a job's thread has no request to ask)."""
-    filters, messages, choices = filters_from_params(params, viewer, ids.OVERVIEW)
-    if filters.area not in choices.area_selectors:
-        raise PermissionError("No area this user may see")  # a restricted user, no areas
-    area = area_by_selector(filters.area)
-    pages = [p for p in PAGES if p.id != ids.DISTRICT or area.kind == "district"]
-    sections = []
-    for number, spec in enumerate(pages, start=1):
-        page, title, build = spec.id, spec.title, spec.build
-        progress(number - 1, len(pages) + 1, f"Gathering page {number} of {len(pages)}: {title}")
-        page_filters, _, choices = filters_from_params(
-            {"area": filters.area, "to": filters.to, "covid": filters.covid}, viewer, page
-        )
-        content = build(page_filters, choices, viewer)
-        blocks = (
-            board_pack.blocks_from_page(content)
-            if isinstance(content, Page)
-            else board_pack.blocks_of(content)
-        )
-        sections.append(board_pack.Section(title, blocks))
-    cover = {
-        "Area": area.label,
-        "Period": f"{period_label(month_of(filters.to))}, {covid_text(filters)}",
-        "Data to": " · ".join(f"{what} {when}" for what, when in data_to_items()),
-        "Generated": board_pack.generated_at(),
-        "Filters": filters.query_string(),
-        "Note": "Figures marked illustrative are modelled from the published force totals, not "
-        "real force data; see the Methods section.",
-    }
-    if messages:
-        cover["Filters not used"] = " ".join(messages)
-    return filters, cover, sections
-
-
-def make_pack(
-    params: dict, fmt: str, viewer: Viewer, progress: Progress = _quiet
-) -> tuple[str, bytes]:
-    """(file name, content) of the board pack for `params` as "pdf" or "pptx", for `viewer`."""
-    filters, cover, sections = sections_for(params, viewer, progress)
-    pages = len(sections)
-    figures = sum(len(b.figures) for s in sections for b in s.blocks)
-    steps = pages + figures + 1
-
-    def render(figs: list[dict]) -> list[bytes]:
-        def drawn(done: int, total: int) -> None:
-            progress(pages + done, steps, f"Drawing chart {done} of {total}")
-
-        progress(pages, steps, f"Drawing chart 1 of {len(figs)}")
-        return board_pack.render_figures(figs, drawn)
-
-    if fmt == "pptx":
-        content = board_slides.build_pptx(cover, sections, CAVEATS, render)
-    else:
-        content = board_pack.build_pdf(cover, sections, CAVEATS, METHODS, render)
-    progress(steps, steps, "Finishing the document")
-    # The file name is built from validated filters, never the raw query text.
-    name = f"asb-board-pack_{slug(cover['Area'])}_12m-to-{filters.to}.{fmt}"
-    return name, content
-
-
-def failure_message(exc: Exception) -> str:
-    if isinstance(exc, ImageExportUnavailable):
-        return str(exc)
-    return (
-        "The board pack could not be made because of an unexpected error (it has been logged). "
-        "Try again; the chart and table downloads on each page still work."
-    )
-
-
-def board_pack_pdf() -> Response:
-    """Synchronous PDF for scripts and links: GET /board-pack.pdf?area=...&to=..."""
-    viewer = request_viewer()
-    if not viewer.may("export"):
-        abort(403)
-    audit("export", f"board pack pdf: {request.query_string.decode()[:300]}")
-    try:
-        name, pdf = make_pack(request.args.to_dict(), "pdf", viewer)
-    except PermissionError:
-        abort(403)
-    except ImageExportUnavailable as exc:
-        log.warning("Board pack failed: %s", exc.__cause__)
-        back = "/?" + request.query_string.decode() if request.query_string else "/"
-        body = (
-            "<!doctype html><html lang='en-GB'><title>Board pack unavailable</title>"
-            f"<h1>The board pack could not be made</h1><p>{exc}</p>"
-            f"<p><a href='{back}'>Back to the dashboard</a></p></html>"
-        )
-        return Response(body, status=503, mimetype="text/html")
-    return _attachment(name, pdf, "pdf")
-
-
-def _attachment(name: str, content: bytes, fmt: str) -> Response:
-    return Response(
-        content,
-        mimetype=FORMATS[fmt][1],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-def finished_file(job_id: str) -> Response:
-    """A finished job's file again (the page links to it in case the download was blocked)."""
-    job = job_status(job_id)
-    if job is None or not _owns(job, request_viewer()):
-        abort(404)  # the same answer whether or not the job exists
-    found = job_file(job_id)
-    if found is None:
-        abort(404)
-    name, content = found
-    return _attachment(name, content, name.rsplit(".", 1)[-1])
-
-
-def _owns(job, viewer: Viewer) -> bool:
-    """An exporter's own job, or any job for an admin."""
-    return viewer.may("export") and (job.owner == viewer.username or viewer.may("admin"))
 
 
 def start_job(clicks: list, query: str | None, current: str | None):
@@ -215,7 +68,7 @@ def poll_job(_n: int, job_id: str | None):
     if not job_id:
         return no_update, no_update, True
     job = job_status(job_id)
-    if job is not None and not _owns(job, request_viewer()):
+    if job is not None and not owns(job, request_viewer()):
         job = None
     if job is None:
         lost = "The board pack job was not found (it may have expired). Please start it again."
@@ -247,8 +100,6 @@ def poll_job(_n: int, job_id: str | None):
 
 
 def register(app: Dash) -> None:
-    app.server.add_url_rule("/board-pack.pdf", "board_pack", board_pack_pdf)
-    app.server.add_url_rule("/board-pack/file/<job_id>", "board_pack_file", finished_file)
     page = MATCH
     app.callback(
         Output({"type": ids.BOARD_PACK_JOB, "page": page}, "data"),

@@ -12,7 +12,7 @@ from plotly.utils import PlotlyJSONEncoder
 from dashboard.builders.common import Build
 from dashboard.builders.filters import FilterChoices, filters_from_params
 from dashboard.core import ids
-from dashboard.core.extensions import cache
+from dashboard.core.extensions import page_cache
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.model import Page
@@ -30,14 +30,14 @@ def page_model(
     (downloads and board packs read it; the screen reads its rendered form)."""
     key = f"model:{page}:{filters.query_string()}:{data_version()}:{viewer.scope.key}"
     try:
-        hit = cache.get(key)
+        hit = page_cache.get(key)
     except Exception:  # the cache being down never stops a page
         hit = None
     if hit is not None:
         return hit
     model = build(filters, choices, viewer)
     with contextlib.suppress(Exception):
-        cache.set(key, model)
+        page_cache.set(key, model)
     return model
 
 
@@ -45,7 +45,7 @@ def page_content(
     page: str, build: Build, filters: Filters, choices: FilterChoices, viewer: Viewer
 ) -> list:
     """A page's content for these filters, built once per data version and then served from
-    the cache (shared by every worker through Redis). The key holds everything the content
+    the page cache (shared by every worker through Redis). The key holds everything the content
     depends on: the page, the normalised filters, the data version, and what this viewer may
     see (export buttons, restricted areas)."""
     key = (
@@ -53,7 +53,7 @@ def page_content(
         f"{int(viewer.may('export'))}:{viewer.scope.key}"
     )
     try:
-        hit = cache.get(key)
+        hit = page_cache.get(key)
     except Exception:  # the cache being down never stops a page
         hit = None
     if hit is not None:
@@ -64,7 +64,7 @@ def page_content(
     # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
     serialised = json.loads(json.dumps(content, cls=PlotlyJSONEncoder))
     with contextlib.suppress(Exception):
-        cache.set(key, serialised)
+        page_cache.set(key, serialised)
     return serialised
 
 

@@ -1,4 +1,4 @@
-"""App-wide callbacks: keep the address bar in step with the filters."""
+"""App-wide callbacks: keep the address bar in step with the filters; recover after a failure."""
 
 from __future__ import annotations
 
@@ -22,4 +22,22 @@ def register(app: Dash) -> None:
         """,
         Output({"type": ids.URL_SYNC_DONE, "page": MATCH}, "data"),
         Input({"type": ids.URL_SYNC, "page": MATCH}, "data"),
+    )
+
+
+def register_recovery(app: Dash) -> None:
+    """After a failure, poll the health check and reload (filters are in the URL) once it passes."""
+    app.clientside_callback(
+        """
+        async function(n) {
+            try {
+                const response = await fetch("healthz", {cache: "no-store"});
+                if (response.ok) { window.location.reload(); }
+            } catch (e) { /* still down: try again at the next tick */ }
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output(ids.CHECK_BANNER, "max_intervals"),
+        Input(ids.CHECK_BANNER, "n_intervals"),
+        prevent_initial_call=True,
     )

@@ -16,6 +16,7 @@ from dashboard.core.database import LockTimeout, db, load_lock, upgrade
 from dashboard.core.paths import DATA
 from dashboard.core.settings import MissingBackend, Settings
 from dashboard.loaders.errors import LoadRejected
+from dashboard.web.config import database_url
 
 # How long a load waits for another to finish before giving up (`load --lock-timeout`). A full
 # national police.uk load takes tens of minutes.
@@ -27,10 +28,7 @@ def _command_line() -> str:
 
 
 def _engine():
-    settings = Settings.from_env()
-    if not settings.database_url:
-        settings.instance_dir.mkdir(parents=True, exist_ok=True)
-    db.configure(settings.resolved_database_url)
+    db.configure(database_url(Settings.from_env()))
     upgrade(db.engine)
     return db.engine
 
@@ -136,9 +134,7 @@ def upgrade_db() -> None:
     from dashboard.loaders.bootstrap import ensure_database
 
     settings = Settings.from_env()
-    if not settings.database_url:
-        settings.instance_dir.mkdir(parents=True, exist_ok=True)
-    db.configure(settings.resolved_database_url)
+    db.configure(database_url(settings))
     try:
         ensure_database(db.engine, settings.auto_init)
     except DATABASE_ERRORS as exc:

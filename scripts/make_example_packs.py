@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from callbacks.board_pack import make_pack  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.core.viewer import Viewer  # noqa: E402
+from dashboard.web.board_pack import make_pack  # noqa: E402
 
 EXAMPLES = ROOT / "docs" / "examples"
 FORCE_PACK = "board-pack-force-12m-to-2021-03"

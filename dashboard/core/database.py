@@ -1,6 +1,6 @@
-"""The database handle: one lazily created engine per process, and schema migrations.
+"""The database extension (one engine per app, per process) and schema migrations.
 
-The engine is created on first use in each process, never before a fork, so gunicorn workers
+Each engine is created on first use in each process, never before a fork, so gunicorn workers
 (even with --preload) never share a connection pool.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -16,6 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 
 from dashboard.core.outage import outage_log
@@ -58,24 +60,17 @@ def _connected(_dbapi_connection, _record) -> None:
     outage_log.recovered()
 
 
-class Database:
-    """Holds the configured URL and hands each process its own engine."""
+class _Bound:
+    """One database URL and this process's engine for it, created on first use."""
 
-    def __init__(self) -> None:
-        self.url: str | None = None
+    def __init__(self, url: str, owned: bool = False) -> None:
+        self.url = url
+        self.owned = owned  # an app's own: never disposed by db.configure
         self._engine: Engine | None = None
         self._pid: int | None = None
 
-    def configure(self, url: str) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-        self.url = url
-        self._engine = None
-
     @property
     def engine(self) -> Engine:
-        if self.url is None:
-            raise RuntimeError("Database not configured: call create_app() or db.configure(url)")
         if self._engine is None or self._pid != os.getpid():
             if self._engine is not None:
                 # Inherited across a fork: drop the parent's connections without closing them.
@@ -83,6 +78,70 @@ class Database:
             self._engine = make_engine(self.url)
             self._pid = os.getpid()
         return self._engine
+
+    def dispose(self) -> None:
+        if self._engine is not None and self._pid == os.getpid():
+            self._engine.dispose()
+        self._engine = None
+
+
+class Database:
+    """The database extension: each Flask app bound by init_app has its own URL and engine (in
+    `app.extensions`), which `db.engine` resolves to inside that app's context. Outside any app
+    context (the CLI, loaders, tests calling queries directly) it is the most recently
+    configured URL's, whether set by init_app or by configure."""
+
+    EXTENSION = "asb_database"
+
+    def __init__(self) -> None:
+        self._fallback: _Bound | None = None
+
+    def init_app(self, app: Flask, url: str) -> None:
+        """Bind `app` to its own database; it also becomes the one used outside any app."""
+        previous = app.extensions.get(self.EXTENSION)
+        if previous is not None:
+            previous.dispose()
+        bound = _Bound(url, owned=True)
+        app.extensions[self.EXTENSION] = bound
+        # An app that is collected closes its connections, rather than leaving them to the
+        # garbage collector (which closes nothing cleanly).
+        weakref.finalize(app, bound.dispose)
+        self._replace_fallback(bound)
+
+    def configure(self, url: str) -> None:
+        """Point code running outside any app context at `url`."""
+        self._replace_fallback(_Bound(url))
+
+    def _replace_fallback(self, bound: _Bound) -> None:
+        if self._fallback is not None and not self._fallback.owned:
+            self._fallback.dispose()
+        self._fallback = bound
+
+    def _bound(self) -> _Bound:
+        if has_app_context():
+            bound = current_app.extensions.get(self.EXTENSION)
+            if bound is not None:
+                return bound
+        if self._fallback is None:
+            raise RuntimeError("Database not configured: call create_app() or db.configure(url)")
+        return self._fallback
+
+    @property
+    def url(self) -> str | None:
+        """The URL `engine` would use here (None when nothing is configured)."""
+        try:
+            return self._bound().url
+        except RuntimeError:
+            return None
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine in an app context, else the last configured URL's."""
+        return self._bound().engine
+
+    def engine_for(self, app: Flask) -> Engine:
+        """`app`'s own engine, without needing its app context."""
+        return app.extensions[self.EXTENSION].engine
 
 
 db = Database()

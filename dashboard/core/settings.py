@@ -26,6 +26,15 @@ class Settings:
     cache_redis_url: str = field(default="", metadata={"env": "CACHE_REDIS_URL"})
     cache_type: str = field(default="", metadata={"env": "CACHE_TYPE"})
     cache_timeout: int = field(default=600, metadata={"env": "CACHE_DEFAULT_TIMEOUT"})
+    # Each cache's own lifetime (None: CACHE_DEFAULT_TIMEOUT) and, without Redis, size.
+    query_cache_timeout: int | None = field(
+        default=None, metadata={"env": "ASB_QUERY_CACHE_TIMEOUT"}
+    )
+    page_cache_timeout: int | None = field(default=None, metadata={"env": "ASB_PAGE_CACHE_TIMEOUT"})
+    query_cache_threshold: int = field(
+        default=20_000, metadata={"env": "ASB_QUERY_CACHE_THRESHOLD"}
+    )
+    page_cache_threshold: int = field(default=2_000, metadata={"env": "ASB_PAGE_CACHE_THRESHOLD"})
     secret_key: str = field(default=INSECURE_DEFAULT_KEY, metadata={"env": "SECRET_KEY"})
     host: str = field(default="127.0.0.1", metadata={"env": "HOST"})
     port: int = field(default=8050, metadata={"env": "PORT"})
@@ -58,7 +67,7 @@ class Settings:
             raw = environ.get(f.metadata["env"])
             if raw is None or raw == "":
                 continue
-            if f.type in ("int", int):
+            if f.type in ("int", int, "int | None"):
                 values[f.name] = int(raw)
             elif f.type in ("bool", bool):
                 values[f.name] = _bool(raw)
@@ -139,6 +148,22 @@ class Settings:
         }
         if cache_type == "FileSystemCache":
             config["CACHE_DIR"] = str(self.instance_dir / "cache")
+        return config
+
+    def cache_config_for(self, kind: str) -> dict:
+        """The config of the "query" or "page" cache: the shared back end (cache_config) with
+        that cache's own key prefix, lifetime and (in-process back ends) size."""
+        timeout = getattr(self, f"{kind}_cache_timeout")
+        config = {
+            **self.cache_config,
+            "CACHE_DEFAULT_TIMEOUT": self.cache_timeout if timeout is None else timeout,
+        }
+        if self.cache_redis_url:
+            config["CACHE_KEY_PREFIX"] = f"asb:{kind}:"
+        else:
+            config["CACHE_THRESHOLD"] = getattr(self, f"{kind}_cache_threshold")
+            if "CACHE_DIR" in config:
+                config["CACHE_DIR"] = str(self.instance_dir / "cache" / kind)
         return config
 
 

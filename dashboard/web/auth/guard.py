@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, redirect, request, url_for
-from flask_wtf.csrf import CSRFProtect, generate_csrf
+from flask import Response, jsonify, redirect, request, url_for
+from flask_wtf.csrf import CSRFProtect
 
 from dashboard.core import ids
 from dashboard.core.outage import DATABASE_ERRORS
@@ -35,8 +34,6 @@ EXPORT_OUTPUTS = (
 )
 EXPORT_ROUTES = ("/board-pack",)
 ADMIN_ROUTES = ("/admin",)
-PRIVATE_DASH_PATHS = ("/_dash-update-component", "/_dash-layout", "/_dash-dependencies")
-CSRF_COOKIE = "_csrf_token"  # read by Dash's renderer and sent back as X-CSRFToken
 
 
 def _callback_outputs() -> set[str]:
@@ -110,44 +107,3 @@ def authorise():
 
 def _addr() -> str:
     return request.remote_addr or ""
-
-
-def _signed_in() -> bool:
-    """Whether this request has a user; False when the database cannot say (an outage)."""
-    try:
-        return current_user() is not None
-    except DATABASE_ERRORS:
-        return False
-
-
-def security_headers(app: Flask, content_security_policy: Callable[[], str]):
-    """after_request: the headers. The policy is built for each response (hashing a few short
-    inline scripts costs microseconds), because Dash adds inline scripts when it first sets up,
-    which may be after the first response."""
-
-    def add(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy())
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        # Pages and callback answers hold OFFICIAL figures: never stored. The component bundles
-        # (Plotly alone is 4.8 MB) carry Dash's own fingerprinted cache headers.
-        if response.mimetype == "text/html" or request.path in PRIVATE_DASH_PATHS:
-            headers.setdefault("Cache-Control", "no-store")
-        # Dash's renderer sends this cookie back as the X-CSRFToken header on every callback.
-        if _signed_in() or request.path == "/login":
-            response.set_cookie(
-                CSRF_COOKIE,
-                generate_csrf(),
-                secure=app.config["SESSION_COOKIE_SECURE"],
-                samesite="Strict",
-                httponly=False,
-            )
-        return response
-
-    return add
