@@ -58,7 +58,8 @@ def start_job(clicks: list, query: str | None, current: str | None):
         name, content = make_pack(params, fmt, viewer, progress)
         finish_job(job_id, name, content)
 
-    run_in_background(current_app._get_current_object(), job_id, work, failure_message)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_in_background(app, job_id, work, failure_message)
     label = FORMATS[fmt][0]
     return job_id, False, board_pack_progress(0, 1, f"Starting the board pack ({label})…")
 
@@ -81,6 +82,9 @@ def poll_job(_n: int, job_id: str | None):
             "stopped. Please try again; if it keeps happening, tell the dashboard's administrator.",
         )
         job = job_status(job_id)
+        if job is None:
+            lost = "The board pack job was not found (it may have expired). Please start it again."
+            return no_update, dbc.Alert(lost, color="warning", className="py-2"), True
     if job.status == "failed":
         return no_update, dbc.Alert(job.message, color="danger", className="py-2"), True
     if job.status == "done":

@@ -34,9 +34,9 @@ def server_content(pages: list, queries: list, viewer: Viewer) -> tuple[str, Fil
     if len(pages) != 1 or len(queries) != 1 or not isinstance(pages[0], dict):
         return None
     page = pages[0].get("page")
-    build = BUILDERS.get(page) if isinstance(page, str) else None
-    if build is None or not isinstance(queries[0], str):
+    if not isinstance(page, str) or page not in BUILDERS or not isinstance(queries[0], str):
         return None
+    build = BUILDERS[page]
     params = dict(parse_qsl(queries[0].lstrip("?")))
     filters, messages, choices = filters_from_params(params, viewer, page)
     if messages or filters.area not in choices.area_selectors:

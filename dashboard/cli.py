@@ -69,7 +69,8 @@ def _run_load(fn, *args) -> None:
     from queries.audit import record_event
 
     engine = _engine()
-    timeout = click.get_current_context().find_object(dict)["lock_timeout"]
+    options = click.get_current_context().find_object(dict) or {}
+    timeout = float(options.get("lock_timeout", LOAD_LOCK_TIMEOUT))
     try:
         with _one_load_at_a_time(engine, timeout):
             reports = fn(engine, *args, command=_command_line())

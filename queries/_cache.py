@@ -43,7 +43,7 @@ def data_version() -> int:
     """
     if not has_request_context():
         return read_data_version()
-    current = request._get_current_object()
+    current = request._get_current_object()  # type: ignore[attr-defined]
     kept = g.get("_asb_data_version")
     if kept is not None and kept[0] is current:
         return kept[1]

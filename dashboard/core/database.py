@@ -196,8 +196,8 @@ def _exclusive(
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
 
-            def call(function: str) -> object:
-                return conn.execute(text(f"SELECT {function}(:key)"), {"key": key}).scalar()
+            def call(function: str) -> bool:
+                return bool(conn.execute(text(f"SELECT {function}(:key)"), {"key": key}).scalar())
 
             _acquire(
                 lambda: call("pg_try_advisory_lock"),

@@ -146,12 +146,12 @@ def blocks_from_page(page: Page) -> list[Block]:
                 )
             elif isinstance(item, PageSection):
                 notes = [line for n in item.blocks for line in _note_lines(n)]
-                tables = [_table_data(t) for t in item.blocks if isinstance(t, ModelTable)]
-                if notes or tables or item.summary:
+                held = [_table_data(t) for t in item.blocks if isinstance(t, ModelTable)]
+                if notes or held or item.summary:
                     blocks.append(
-                        Block(title=item.title, summary=item.summary, notes=notes, tables=tables)
+                        Block(title=item.title, summary=item.summary, notes=notes, tables=held)
                     )
-                add([b for b in item.blocks if isinstance(b, Chart | Section)])
+                add([b for b in item.blocks if isinstance(b, Chart | PageSection)])
             elif isinstance(item, ModelTable):
                 blocks.append(Block(title=item.caption.split(". ")[0], tables=[_table_data(item)]))
 

@@ -52,6 +52,8 @@ def sections_for(
     if filters.area not in choices.area_selectors:
         raise PermissionError("No area this user may see")  # a restricted user, no areas
     area = area_by_selector(filters.area)
+    if area is None:  # checked above; an area removed since by a load
+        raise PermissionError("No area this user may see")
     pages = [p for p in PAGES if p.id != ids.DISTRICT or area.kind == "district"]
     sections = []
     for number, spec in enumerate(pages, start=1):

@@ -43,7 +43,9 @@ def _items_match(given, expected) -> bool:
 def well_formed(body: object, callback_map: dict) -> bool:
     """Whether a callback request body names a registered callback, with its declared inputs
     and state, in the shapes Dash expects."""
-    output = body.get("output") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return False
+    output = body.get("output")
     spec = callback_map.get(output) if isinstance(output, str) else None
     return (
         isinstance(spec, dict)

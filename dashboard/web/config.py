@@ -46,7 +46,9 @@ def flask_config(settings: Settings) -> dict:
 def trust_proxies(server: Flask, count: int) -> None:
     """Believe X-Forwarded-* from the `count` proxies in front (none: believe nothing)."""
     if count:
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
 
 
 def database_url(settings: Settings) -> str:
