@@ -28,29 +28,8 @@ from dashboard.web.logs import configure_logging
 from dashboard.web.schema import check_schema
 from dashboard.web.security import add_security_headers
 from dashboard.web.shell import APP_TITLE, make_dash, page_paths, shell
-from pages import (
-    attendance,
-    district,
-    incidents,
-    methods,
-    msg,
-    not_found_404,
-    overview,
-    perception,
-    targets,
-)
+from pages import layout_modules, not_found_404
 
-PAGES = (
-    overview,
-    incidents,
-    attendance,
-    perception,
-    msg,
-    targets,
-    district,
-    methods,
-    not_found_404,
-)
 CALLBACKS = (
     shell_callbacks,
     page_callbacks,
@@ -100,13 +79,13 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
 
 def register_pages() -> None:
     """Each page module's layout at its path, titled "<page> · ASB Oversight Dashboard"."""
-    for module in PAGES:
+    for order, module in enumerate(layout_modules()):
         options = {"title": f"{module.TITLE} · {APP_TITLE}", "layout": module.layout}
         if module.PATH is not None:
             options.update(
                 path=module.PATH,
                 name=module.NAME,
-                order=module.ORDER,
+                order=order,  # the registry's order
                 description=module.DESCRIPTION,
             )
         dash.register_page(module.__name__, **options)

@@ -12,7 +12,6 @@ from dashboard.web.auth.current import request_viewer
 PATH = "/attendance"
 TITLE = "Attendance"
 NAME = "Attendance"
-ORDER = 2
 DESCRIPTION = "Incidents attended and % attended by period, district, with SPC."
 
 

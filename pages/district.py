@@ -12,7 +12,6 @@ from dashboard.web.auth.current import request_viewer
 PATH = "/district"
 TITLE = "District view"
 NAME = "District"
-ORDER = 6
 DESCRIPTION = "A district's KPIs, trend against its LPA and the force, rank, map and hot spots."
 
 

@@ -13,7 +13,6 @@ from dashboard.web.auth.current import request_viewer
 PATH = "/incidents"
 TITLE = "Incidents"
 NAME = "Incidents"
-ORDER = 1
 DESCRIPTION = "Monthly ASB incidents, the annual table, category split, SPC and forecast."
 
 

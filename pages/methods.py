@@ -9,7 +9,6 @@ from dashboard.core import ids
 PATH = "/methods"
 TITLE = "Methods and data"
 NAME = "Methods"
-ORDER = 7
 DESCRIPTION = "Definitions, methods, sources, licences, caveats and illustrative values."
 
 

@@ -12,7 +12,6 @@ from dashboard.web.auth.current import request_viewer
 PATH = "/msg"
 TITLE = "Most Similar Group"
 NAME = "MSG"
-ORDER = 4
 DESCRIPTION = "ASB per 1,000 population across the Most Similar Group, rank and funnel plot."
 
 

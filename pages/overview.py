@@ -12,7 +12,6 @@ from dashboard.web.auth.current import request_viewer
 PATH = "/"
 TITLE = "Overview"
 NAME = "Overview"
-ORDER = 0
 DESCRIPTION = "Headline ASB KPIs: volume, attendance, confidence and MSG position."
 
 

@@ -12,7 +12,6 @@ from dashboard.web.auth.current import request_viewer
 PATH = "/perception"
 TITLE = "Perception and confidence"
 NAME = "Perception"
-ORDER = 3
 DESCRIPTION = "CSEW perception of ASB with MSG and national ranks; confidence survey Q8a."
 
 

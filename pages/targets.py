@@ -12,7 +12,6 @@ from dashboard.web.auth.current import request_viewer
 PATH = "/targets"
 TITLE = "Plan targets"
 NAME = "Targets"
-ORDER = 5
 DESCRIPTION = "Each Police and Crime Plan target: trajectory, SPC assurance and forecast."
 
 
