@@ -39,15 +39,20 @@ run: install-run
 	$(BIN)/asb-dashboard upgrade-db
 	ASB_DEMO=$${ASB_DEMO:-1} $(BIN)/asb-dashboard run
 
-## Lint, then every test (browser tests need Debian's chromium: apt-get install chromium). One
-## process: two pytest-xdist workers hung once in kaleido's Chromium on a busy machine.
+## Lint, the layer contracts (import-linter), the type checks (mypy), then every test on two
+## pytest-xdist workers, a test module to a worker (browser tests need Debian's chromium:
+## apt-get install chromium). Tests that draw charts with kaleido take turns through a file lock
+## (tests/conftest.py): two kaleido browsers at once once hung a busy machine.
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## The fast tier for every change (about a minute): no browser, no servers started.
 test-fast: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not slow" -q
 
 ## Known vulnerabilities in the locked dependencies. Exits non-zero on a finding, and also when

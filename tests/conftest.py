@@ -175,17 +175,27 @@ def scratch_postgres():
     admin.dispose()
 
 
-# Tests that draw charts through kaleido (its Chromium) run on one pytest-xdist worker, one
-# after another: two kaleido browsers at once on a busy 2-core machine once hung both workers.
-# Every other module stays together on one worker (module fixtures are built once), as with
-# --dist loadfile. `make test` runs with `-n 2 --dist loadgroup`.
+# Tests that draw charts through kaleido (its Chromium) take turns across pytest-xdist workers:
+# two kaleido browsers at once on a busy 2-core machine once hung both workers. A file lock, not
+# a wait: whichever test holds it runs, the other waits for it to finish.
 KALEIDO_MODULES = {"test_board_pack", "test_exports", "test_security", "test_restricted"}
 KALEIDO_TESTS = {"test_brw011_board_pack_button_downloads_the_current_view"}
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1]
-        name = item.originalname or item.name
-        group = "kaleido" if module in KALEIDO_MODULES or name in KALEIDO_TESTS else module
-        item.add_marker(pytest.mark.xdist_group(group))
+@pytest.fixture(autouse=True)
+def _one_kaleido_at_a_time(request, tmp_path_factory):
+    module = request.node.module.__name__.rsplit(".", 1)[-1]
+    name = getattr(request.node, "originalname", None) or request.node.name
+    if module not in KALEIDO_MODULES and name not in KALEIDO_TESTS:
+        yield
+        return
+    import fcntl
+
+    # The parent of this worker's base temp is shared by every worker of the run.
+    lock_path = tmp_path_factory.getbasetemp().parent / "kaleido.lock"
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
