@@ -28,6 +28,7 @@ from queries.export_jobs import (
 
 
 def start_job(clicks: list, query: str | None, current: str | None):
+    """Start a board pack for the page's checked filters in the background, or say why not."""
     if not ctx.triggered_id or not any(clicks or []):
         return no_update, no_update, no_update
     viewer = request_viewer()  # captured now, handed to the job: its thread has no request
@@ -104,6 +105,7 @@ def poll_job(_n: int, job_id: str | None):
 
 
 def register(app: Dash) -> None:
+    """Wire each page's board-pack buttons to a background job, and its poll to the progress."""
     page = MATCH
     app.callback(
         Output({"type": ids.BOARD_PACK_JOB, "page": page}, "data"),

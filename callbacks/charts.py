@@ -9,6 +9,7 @@ from dashboard.core import ids
 
 
 def register(app: Dash) -> None:
+    """Move a deferred chart's figure into its graph in the browser once it is asked for."""
     app.clientside_callback(
         """
         function(show, figure) {

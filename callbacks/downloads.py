@@ -45,6 +45,7 @@ def server_content(pages: list, queries: list, viewer: Viewer) -> tuple[str, Fil
 
 
 def download_table(clicks: list, pages: list, queries: list):
+    """A table's CSV or Excel file, rebuilt from the page's own model for this viewer."""
     if not ctx.triggered_id or not any(clicks or []):
         return no_update
     viewer = request_viewer()
@@ -75,6 +76,7 @@ def download_table(clicks: list, pages: list, queries: list):
 
 
 def download_chart(png_clicks, svg_clicks, pages: list, queries: list):
+    """A chart's PNG or SVG, rebuilt from the page's own model; or why it cannot be."""
     if not ctx.triggered_id or not (png_clicks or svg_clicks):
         return no_update, no_update
     viewer = request_viewer()
@@ -106,6 +108,7 @@ PAGE_STATE = (
 
 
 def register(app: Dash) -> None:
+    """Wire every table's and chart's download buttons to files rebuilt on the server."""
     app.callback(
         Output({"type": ids.CHART_DOWNLOAD, "chart": MATCH}, "data"),
         Output({"type": ids.CHART_STATUS, "chart": MATCH}, "children"),

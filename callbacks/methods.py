@@ -16,6 +16,7 @@ def update(_trigger) -> list:
 
 
 def register(app: Dash) -> None:
+    """Rebuild the Methods page's content on each visit, so it lists the latest loads."""
     app.callback(
         Output(ids.content_id(ids.METHODS), "children"),
         Input(f"{ids.METHODS}-trigger", "data"),

@@ -8,6 +8,7 @@ from dashboard.core import ids
 
 
 def register(app: Dash) -> None:
+    """Keep the address bar in step with each page's checked filters, without a navigation."""
     # replaceState changes the address without a navigation, so the page is not rebuilt and the
     # focused control keeps focus; reloading or sharing the link gives the same view.
     app.clientside_callback(

@@ -37,6 +37,7 @@ THRIVE = (
 
 
 def annual_block(area, filters: Filters, end: dt.date):
+    """Incidents and % attended each 12 months to March, checked against the report's counts."""
     annual = annual_totals(area.id, 3, filters.include_covid)
     annual = annual[annual["year"] <= last_march_year(end)].reset_index(drop=True)
     annual = annual.assign(
@@ -107,6 +108,7 @@ def annual_block(area, filters: Filters, end: dt.date):
 
 
 def district_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
+    """% attended in each district the viewer may see, over the period, against the force's."""
     frame = district_comparison(force.id, end, filters.include_covid, scope)
     frame = frame[frame["months"] == 12].copy()
     frame["pct"] = 100 * frame["attended"] / frame["incidents"]
@@ -166,6 +168,7 @@ def district_block(force, area, end: dt.date, filters: Filters, scope: AreaScope
 
 
 def spc_block(area, end: dt.date, filters: Filters):
+    """Monthly % attended on a Laney p′ chart: limits as wide as the spread the data really show."""
     frame = monthly_counts(area.id, filters.include_covid)
     frame = frame[frame["month"] <= end]
     months = list(frame["month"])

@@ -64,6 +64,7 @@ def attendance_spc(area: AreaRecord, end: dt.date, include_covid: bool) -> SpcRe
 
 
 def covid_text(filters: Filters) -> str:
+    """The Covid filter in words, as every caption, subtitle and summary states it."""
     return "including Covid breaches" if filters.include_covid else "excluding Covid breaches"
 
 

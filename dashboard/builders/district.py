@@ -73,6 +73,7 @@ def hotspot_comparison(start: dt.date, end: dt.date, first_held: dt.date) -> Hot
 
 
 def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
+    """The district's rate per 1,000 ranked among the districts the viewer may see."""
     frame = district_comparison(force.id, end, filters.include_covid, scope)
     frame = frame[frame["months"] == 12].copy()
     populations = district_populations()
@@ -138,6 +139,7 @@ def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
 
 
 def trend_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
+    """Rolling 12-month rate per 1,000: district, LPA (if the viewer may see it) and force."""
     # The LPA's own figures only for a viewer who may see the LPA: for a district-only viewer
     # they would give away the other districts' combined rate. The force is context for all.
     lpa = next(
@@ -205,6 +207,7 @@ def trend_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
 
 
 def map_block(area):
+    """The latest police.uk months by LSOA on a map, with the ten busiest and their change."""
     span = month_range("police_uk")
     if span is None:
         return Section(

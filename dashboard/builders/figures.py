@@ -358,6 +358,7 @@ def forecast_chart(
 def attendance_chart(
     annual: pd.DataFrame, title: str, subtitle: str, source: str, illustrative: bool
 ) -> go.Figure:
+    """Incidents and attended as bars for each period, % attended as a line on its own axis."""
     fig = go.Figure()
     fig.add_bar(
         x=annual["period"],
@@ -414,6 +415,7 @@ def district_bars(
     reference: float | None = None,
     reference_label: str = "",
 ) -> go.Figure:
+    """Districts as sorted horizontal bars, the selected one highlighted, and a reference line."""
     frame = frame.sort_values(value)
     colours = [ORANGE if d == highlight else BLUE for d in frame["district"]]
     fig = go.Figure(
@@ -497,6 +499,7 @@ def msg_rates(
 def msg_rank(
     history: pd.DataFrame, force_id: int, title: str, subtitle: str, source: str, illustrative: bool
 ) -> go.Figure:
+    """The force's MSG position by year, 1 (the lowest rate) at the top."""
     mine = history[history["force_id"] == force_id]
     fig = go.Figure(
         go.Scatter(

@@ -18,6 +18,8 @@ DEFAULT_BREAK = "2020-03"  # first Covid lockdown: breaches recorded as ASB from
 
 @dataclass(frozen=True)
 class FilterChoices:
+    """What a viewer may choose on one page: the filter bar's options, and what links must match."""
+
     areas: tuple[tuple[str, str], ...]  # (selector, label) in tree order
     months: tuple[tuple[str, str], ...]  # (YYYY-MM, label), period ends, oldest first
     all_months: tuple[tuple[str, str], ...]  # every month held, oldest first
@@ -26,10 +28,12 @@ class FilterChoices:
 
     @property
     def area_selectors(self) -> list[str]:
+        """The areas the viewer may choose, as URLs name them ('district:Harlow'), in tree order."""
         return [a[0] for a in self.areas]
 
     @property
     def month_values(self) -> list[str]:
+        """The period ends that may be chosen, as 'YYYY-MM', oldest first."""
         return [m[0] for m in self.months]
 
 

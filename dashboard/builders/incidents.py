@@ -63,6 +63,7 @@ def monthly_series(area_id: int, filters: Filters, end: dt.date) -> pd.DataFrame
 
 
 def trend_block(area, filters: Filters, end: dt.date, frame: pd.DataFrame, illustrative: bool):
+    """Monthly incidents with rolling 12-month totals including and excluding Covid breaches."""
     months = list(frame["month"])
     incl = rolling_sum(months, list(frame["incidents"]))
     excl = rolling_sum(months, list(frame["excluding"]))
@@ -183,6 +184,7 @@ def annual_block(area, filters: Filters, end: dt.date) -> Section:
 
 
 def category_block(area, filters: Filters, end: dt.date):
+    """The NSIR category split of each complete 12 months to March: shares and modelled counts."""
     frame = monthly_by_category(area.id, filters.include_covid)
     frame = frame.assign(year=[m.year + (1 if m.month > 3 else 0) for m in frame["month"]])
     counts = frame.groupby(["year", "category"])["incidents"].sum().reset_index()
@@ -255,6 +257,7 @@ def category_block(area, filters: Filters, end: dt.date):
 
 
 def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
+    """Monthly incidents on a seasonal XmR chart, with the break and baseline the reader chose."""
     months = list(frame["month"])
     values = list(frame["selected"])
     brk = filters.get("break")
@@ -372,6 +375,7 @@ def _interval(totals, low: float, high: float) -> str:
 
 
 def forecast_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
+    """Forecast 12-month totals with and without Covid breaches, beside the force's own forecast."""
     months = list(frame["month"])
     end = months[-1]
     category = filters.get("category")

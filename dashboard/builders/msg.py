@@ -32,6 +32,7 @@ def _period_label(end) -> str:
 
 
 def rates_block(force, history: pd.DataFrame, illustrative: bool):
+    """Each MSG force's rate per 1,000 by year, with the group's weighted and simple averages."""
     fig = figures.msg_rates(
         history,
         force.id,
@@ -89,6 +90,7 @@ def rates_block(force, history: pd.DataFrame, illustrative: bool):
 
 
 def rank_block(force, history: pd.DataFrame, illustrative: bool):
+    """The force's MSG position by year, checked against the report's published positions."""
     fig = figures.msg_rank(
         history,
         force.id,
@@ -156,6 +158,7 @@ WHERE = {
 
 
 def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
+    """Whether the force's rate differs from the MSG average by more than chance, in one year."""
     table = history[history["period_end"] == period_end].reset_index(drop=True)
     # Forces differ for reasons beyond chance: Poisson limits on counts this large put every
     # force outside them. Spiegelhalter's adjustment widens them by the spread the data show.

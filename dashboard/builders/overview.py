@@ -74,6 +74,7 @@ def _missing_text(total: PeriodTotal) -> str:
 
 
 def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: AreaScope) -> Card:
+    """The 12-month incident total, its change on the year and on the plan baseline, SPC icons."""
     total = twelve_month_total(area.id, end, filters.include_covid)
     previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
     # This area's own target, else the force's plan baseline for the comparison line.
@@ -145,6 +146,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
 
 
 def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> Card:
+    """The 12-month % attended and its change in points, judged neither good nor bad (THRIVE)."""
     total = twelve_month_total(area.id, end, filters.include_covid)
     previous = twelve_month_total(area.id, add_months(end, -12), filters.include_covid)
     lines: list[Inline] = []
@@ -184,6 +186,7 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> Card:
 
 
 def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
+    """The latest Q8a result to the period with its interval; the force's when the area has none."""
     own = results(CONFIDENCE, "Q8a", area.id)
     series = own or results(CONFIDENCE, "Q8a", force.id)
     shown_for = area if own else force
@@ -252,6 +255,7 @@ def _series_verdicts(values: list[float], polarity: Polarity, what: str) -> tupl
 
 
 def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
+    """The force's MSG position in the latest year to the period: the group compares forces only."""
     periods = [p for p in msg_periods("asb_incidents") if p <= month_end(end)]
     title = "Most Similar Group position"
     if not periods:

@@ -125,6 +125,7 @@ def _report_tables(csew: pd.DataFrame, end, force) -> list:
 
 
 def csew_block(force, end) -> Chart:
+    """The force's CSEW perception of ASB by year, then the report's tables of values and ranks."""
     csew = survey_table(CSEW, force.id)
     shown = csew[csew["period_end"] <= month_end(end)]
     fig = figures.survey_lines(
@@ -177,6 +178,7 @@ def _months(start, end) -> int:
 
 
 def confidence_block(area, force, end) -> Chart:
+    """Q8a confidence over time with Wilson intervals; the force's results if the area has none."""
     survey = survey_table(CONFIDENCE, area.id)
     shown_for = area
     if survey.empty or not survey["question"].str.startswith("Q8a").any():
@@ -261,6 +263,7 @@ def confidence_block(area, force, end) -> Chart:
 
 
 def victims_block(force) -> Chart | Section:
+    """Victims against non-victims on the survey's questions, or a note when no split is loaded."""
     survey = survey_table(CONFIDENCE, force.id)
     split = survey[survey["question"].str.contains(r"\((?:victims|non-victims|all respondents)\)")]
     if split.empty:

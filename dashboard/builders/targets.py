@@ -146,6 +146,7 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
 
 
 def confidence_status(target: TargetRecord, area, end: dt.date):
+    """Q8a results, verdicts and SPC icons for the confidence target; no sample sizes, no chance."""
     survey = survey_table(CONFIDENCE, area.id)
     q8a = survey[
         survey["question"].str.startswith("Q8a") & (survey["period_end"] <= month_end(end))
@@ -189,6 +190,7 @@ VALUE_KINDS: dict[str, tuple[ColumnKind, int]] = {
 
 
 def target_block(target: TargetRecord, end: dt.date, index: int) -> Chart | Section:
+    """One target's actual against its trajectory, with verdicts; a note if no series is linked."""
     area = next((a for a in filter_areas() if a.name == target.area), filter_areas()[0])
     handler = HANDLERS.get(target.measure)
     start, stop = target.baseline_period_start, target.baseline_period_end

@@ -148,6 +148,7 @@ db = Database()
 
 
 def alembic_config(engine: Engine) -> Config:
+    """Alembic's settings for `engine`'s database, pointed at this package's migrations."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -269,6 +270,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def schema_is_current(engine: Engine) -> bool:
+    """Whether the database has every migration applied (it is at the head revision)."""
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head

@@ -10,6 +10,7 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
+    """Migrate on the connection upgrade() hands over, else on one opened from the URL."""
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(

@@ -59,6 +59,8 @@ _render_lock = threading.Lock()  # kaleido's image server is one per process
 
 @dataclass
 class Block:
+    """One heading's content in the pack, as plain data that both the PDF and the slides lay out."""
+
     title: str
     summary: str = ""
     meta: str = ""
@@ -70,6 +72,8 @@ class Block:
 
 @dataclass
 class Section:
+    """One dashboard page in the pack: its title and its blocks in page order."""
+
     title: str
     blocks: list[Block]
 
@@ -347,4 +351,5 @@ def build_pdf(
 
 
 def generated_at() -> str:
+    """When the pack was made, in UTC, for its cover."""
     return dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC")

@@ -105,6 +105,7 @@ def make_pack(
 
 
 def failure_message(exc: Exception) -> str:
+    """A failed pack's message for its user: why charts could not be drawn, else no internals."""
     if isinstance(exc, ImageExportUnavailable):
         return str(exc)
     return (

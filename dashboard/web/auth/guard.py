@@ -57,6 +57,7 @@ def _callback_outputs() -> set[str]:
 
 
 def required_permission() -> str:
+    """What this request needs: 'admin', 'export' (export routes and outputs), else 'view'."""
     path = request.path
     if path.startswith(ADMIN_ROUTES):
         return "admin"
