@@ -23,8 +23,8 @@ from dashboard.analysis.seasonal import (
     consecutive,
     seasonal_index,
 )
+from dashboard.core.vocab import Polarity
 
-Polarity = Literal["lower_is_better", "higher_is_better", "neutral"]
 Direction = Literal["high", "low"]
 Category = Literal[
     "common cause",

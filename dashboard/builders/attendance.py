@@ -25,6 +25,7 @@ from dashboard.core import ids
 from dashboard.core.periods import month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import AreaScope, Viewer
+from dashboard.core.vocab import POLARITY
 from dashboard.model import Chart, Column, Note, Page, Table
 from queries.incidents import annual_totals, district_comparison, monthly_counts, twelve_month_total
 from queries.published import published_count
@@ -177,7 +178,10 @@ def spc_block(area, end: dt.date, filters: Filters):
     # binomial noise and flag nearly every month; p′ scales the binomial limits by the spread
     # the data really show (Laney 2002), and never narrower than binomial noise itself.
     result = laney_p_prime(
-        list(frame["attended"]), list(frame["incidents"]), "neutral", rebase_at=rebase
+        list(frame["attended"]),
+        list(frame["incidents"]),
+        POLARITY["pct_attended"],
+        rebase_at=rebase,
     )
     fig = figures.spc_chart(
         months,

@@ -10,7 +10,7 @@ from dashboard.builders.filters import DEFAULT_BREAK, FilterChoices
 from dashboard.core.periods import month_label, parse_month, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
-from dashboard.core.vocab import slug
+from dashboard.core.vocab import POLARITY, slug
 from dashboard.loaders.published import CONFIDENCE, CSEW
 from dashboard.model import Page
 from queries.areas import AreaRecord, area_by_selector, filter_areas
@@ -48,7 +48,9 @@ def incidents_spc(area: AreaRecord, end: dt.date, include_covid: bool) -> SpcRes
     frame = frame[frame["month"] <= end]
     months = list(frame["month"])
     rebase = months.index(SPC_BREAK) if SPC_BREAK in months[1:] else None
-    return seasonal_xmr(list(frame["incidents"]), months, "lower_is_better", rebase_at=rebase)
+    return seasonal_xmr(
+        list(frame["incidents"]), months, POLARITY["asb_incidents"], rebase_at=rebase
+    )
 
 
 def attendance_spc(area: AreaRecord, end: dt.date, include_covid: bool) -> SpcResult:
@@ -59,7 +61,10 @@ def attendance_spc(area: AreaRecord, end: dt.date, include_covid: bool) -> SpcRe
     months = list(frame["month"])
     rebase = months.index(SPC_BREAK) if SPC_BREAK in months[1:] else None
     return laney_p_prime(
-        list(frame["attended"]), list(frame["incidents"]), "neutral", rebase_at=rebase
+        list(frame["attended"]),
+        list(frame["incidents"]),
+        POLARITY["pct_attended"],
+        rebase_at=rebase,
     )
 
 

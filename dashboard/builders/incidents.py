@@ -26,6 +26,7 @@ from dashboard.core import ids
 from dashboard.core.periods import add_months, month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
+from dashboard.core.vocab import POLARITY
 from dashboard.model import Badge, Chart, Column, Note, Page, Section, Table, VerdictRow
 from queries.events import events
 from queries.incidents import annual_totals, monthly_by_category, monthly_counts
@@ -268,7 +269,7 @@ def spc_block(area, filters: Filters, frame: pd.DataFrame, illustrative: bool):
         baseline = (0, months.index(month_of(base)) + 1)
     # Monthly ASB peaks every summer: XmR on the raw counts flagged most months (every summer
     # "concern", every winter "improvement"). The rules run on seasonally adjusted values.
-    result = seasonal_xmr(values, months, "lower_is_better", baseline, rebase)
+    result = seasonal_xmr(values, months, POLARITY["asb_incidents"], baseline, rebase)
     subtitle = (
         f"{area.label} · monthly to {month_label(months[-1])} · {covid_text(filters)} · "
         f"{_category_label(filters)}"

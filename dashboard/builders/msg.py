@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analysis.comparison import Z95, Z998, overdispersed_funnel
-from dashboard.analysis.stats import weighted_average_rate
+from dashboard.analysis.stats import simple_average, weighted_average_rate
 from dashboard.builders import figures
 from dashboard.builders.common import areas_for, export_name, month_of, page_for, source_data_to
 from dashboard.core import formatting as fmt
@@ -44,7 +44,7 @@ def rates_block(force, history: pd.DataFrame, illustrative: bool):
     latest = history[history["period_end"] == history["period_end"].max()]
     mine = latest[latest["force_id"] == force.id].iloc[0]
     weighted = weighted_average_rate(latest["value"], latest["population"])
-    simple = latest["rate"].mean()
+    simple = simple_average(list(latest["rate"]))
     sd = latest["rate"].std()
     summary = (
         f"In the {_period_label(mine['period_end']).replace('12m', '12 months')}, {force.name} "

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.analysis.comparison import quasi_poisson_change_test, wilson_interval
 from dashboard.analysis.spc import AssuranceIcon, Polarity, assurance_icon, variation_icon, xmr
-from dashboard.analysis.stats import pct_change
+from dashboard.analysis.stats import pct_change, simple_average, weighted_average_rate
 from dashboard.builders.common import (
     INCIDENT_SOURCE,
     MODELLED_SOURCE,
@@ -25,6 +25,7 @@ from dashboard.core import ids
 from dashboard.core.periods import add_months, month_end, month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import AreaScope, Viewer
+from dashboard.core.vocab import POLARITY
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.model import (
     Badge,
@@ -103,7 +104,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
                     f"{fmt.signed_pct(change)} on the previous 12 months "
                     f"({fmt.count(previous.incidents)}): {test.wording}",
                     change,
-                    "lower_is_better",
+                    POLARITY["asb_incidents"],
                 )
             )
         else:
@@ -115,7 +116,7 @@ def incidents_card(area: AreaRecord, end: dt.date, filters: Filters, scope: Area
                     f"{fmt.signed_pct(change)} on the plan baseline, "
                     f"{period_label(baseline_end)} ({fmt.count(baseline.incidents)})",
                     change,
-                    "lower_is_better",
+                    POLARITY["asb_incidents"],
                 )
             )
     published = _reconciles(area, end, filters, "asb_incidents", total.incidents)
@@ -164,7 +165,7 @@ def attendance_card(area: AreaRecord, end: dt.date, filters: Filters) -> Card:
                     f"{points:+.1f} points on the previous 12 months "
                     f"({fmt.pct(previous.pct_attended)})".replace("-", "−"),
                     round(points, 1),
-                    "neutral",  # attendance follows THRIVE risk assessment, not a target
+                    POLARITY["pct_attended"],  # attendance follows THRIVE, not a target
                 )
             )
         lines.append("Attendance follows THRIVE risk assessment of each call, not capacity.")
@@ -213,7 +214,7 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
                 f"{latest.pct - before.pct:+.0f} points on the previous result "
                 f"({fmt.pct(before.pct)}, to {month_label(before.period_end)})".replace("-", "−"),
                 round(latest.pct - before.pct),
-                "higher_is_better",  # the plan's KPI: more confidence is better
+                POLARITY["confidence_dealing_with_asb"],  # the plan's KPI
             )
         )
     if latest.base_n:
@@ -233,7 +234,9 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
         f"{month_label(end)})",
         shown_for.label,
         latest.source,
-        verdicts=_series_verdicts([r.pct for r in available], "higher_is_better", "survey results"),
+        verdicts=_series_verdicts(
+            [r.pct for r in available], POLARITY["confidence_dealing_with_asb"], "survey results"
+        ),
         testid="kpi-confidence",
     )
 
@@ -282,8 +285,8 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
             testid="kpi-msg",
         )
     row = mine.iloc[0]
-    weighted = 1000.0 * table["value"].sum() / table["population"].sum()
-    simple = table["rate"].mean()
+    weighted = weighted_average_rate(table["value"], table["population"])
+    simple = simple_average(list(table["rate"]))
     year = row["population_year"]
     population_note = f"{int(year)} population" if pd.notna(year) else "population year not stated"
     lines: list[Inline] = [
@@ -312,7 +315,7 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
         "2011 Census",
         tuple(badges),
         verdicts=_series_verdicts(
-            list(msg_rates(force.id, period_end)), "lower_is_better", "yearly rates"
+            list(msg_rates(force.id, period_end)), POLARITY["msg_rate"], "yearly rates"
         ),
         testid="kpi-msg",
     )

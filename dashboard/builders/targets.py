@@ -24,6 +24,7 @@ from dashboard.core import ids
 from dashboard.core.periods import add_months, month_end, month_label, period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
+from dashboard.core.vocab import POLARITY
 from dashboard.loaders.published import CONFIDENCE
 from dashboard.model import (
     Chart,
@@ -98,7 +99,9 @@ def incidents_status(target: TargetRecord, area, end: dt.date):
     rebase = months.index(SPC_BREAK) if SPC_BREAK in months[1:] else None
     # The target's monthly equivalent against the current segment's seasonally adjusted limits;
     # no assurance from fewer than 12 months since the break.
-    result = seasonal_xmr(list(monthly["incidents"]), months, "lower_is_better", rebase_at=rebase)
+    result = seasonal_xmr(
+        list(monthly["incidents"]), months, POLARITY["asb_incidents"], rebase_at=rebase
+    )
     icons = (
         variation_icon(result),
         assurance_icon(
@@ -162,7 +165,7 @@ def confidence_status(target: TargetRecord, area, end: dt.date):
             f"{month_label(when)} against {line:.1f}% on the trajectory",
             on,
         )
-    result = xmr(list(q8a["pct"]), "higher_is_better")
+    result = xmr(list(q8a["pct"]), POLARITY["confidence_dealing_with_asb"])
     icons = (
         variation_icon(result),
         assurance_icon(

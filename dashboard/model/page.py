@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -117,6 +118,13 @@ ColumnKind = Literal[
 ]
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pandas' NA: a cell with no value."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
 @dataclass(frozen=True)
 class Column:
     """How a table column's typed values read: kind, decimal places, and cell text for None."""
@@ -133,7 +141,7 @@ class Column:
 
     def text(self, value: Any) -> str:
         """A value as the table shows it."""
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if _missing(value):
             return self.missing
         if self.kind == "count":
             return fmt.count(int(value))
@@ -156,7 +164,7 @@ class Column:
     def export(self, value: Any) -> Any:
         """A value as a download holds it: numbers as numbers (to the precision shown),
         months as periods ("2021-03"), nothing as an empty cell."""
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if _missing(value):
             return None
         if self.kind in ("count", "signed_count", "integer"):
             return int(value)
@@ -208,8 +216,9 @@ class Table:
 
     def rows(self) -> Iterator[list[str]]:
         """Each row's cells as the table shows them."""
-        for _, record in self.frame.iterrows():
-            yield [c.text(record[c.name]) for c in self.columns]
+        columns = [(c, self.frame[c.name].tolist()) for c in self.columns]
+        for i in range(len(self.frame)):
+            yield [c.text(values[i]) for c, values in columns]
 
     def export_frame(self) -> pd.DataFrame:
         """The table as a download holds it: typed columns in the order shown."""
