@@ -72,7 +72,7 @@ def render_block(block: Block, ctx: RenderContext):
     raise TypeError(f"no Dash renderer for {type(block).__name__}")
 
 
-def inline(item, testid: str = ""):
+def inline(item):
     """A line's pieces: text, a change, a status pill, a verdict or a badge."""
     if isinstance(item, Change):
         return change_span(item)
