@@ -1,6 +1,7 @@
 """`make bench`: every performance figure in the README, from nothing, in one run.
 
-1. The default database: build time; every page's callbacks swept cold and warm; the forecast
+1. The default database: build time; every page's callbacks swept cold and warm; a district's
+   board pack as PDF and slides (benchmarks/board_pack_time.py); the forecast
    backtest (heuristic against estimated initial states: accuracy and fit time).
 2. The national data set (benchmarks/national_data.py, 43 forces x 10 years, ~15.5 million ASB
    rows): generated, then loaded into SQLite and PostgreSQL (rows/s, peak RSS).
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import board_pack_time  # noqa: E402
 import callback_sweep  # noqa: E402
 import forecast_backtest  # noqa: E402
 import forecast_coverage  # noqa: E402
@@ -179,6 +181,8 @@ def main() -> None:
     default_url, results["default_build_s"] = default_database(work)
     results["sweep_default"] = callback_sweep.sweep(default_url)
     results["sweep_default_s"] = round(time.monotonic() - t, 1)
+    t = step("board pack: a district, PDF and slides")
+    results["board_pack"] = board_pack_time.measure(default_url)
     t = step("forecast backtest")
     results["forecast_backtest"] = forecast_backtest.backtest(default_url)
     t = step("forecast interval coverage")
@@ -250,6 +254,15 @@ def markdown(r: dict) -> str:
         "| --- | ---: | ---: | ---: | ---: |",
         *_sweep_rows(r["sweep_default"]),
     ]
+    if "board_pack" in r:
+        p = r["board_pack"]
+        lines += [
+            "",
+            "Board pack for a district (Colchester, three period ends): PDF "
+            f"{p['pdf']['median_s']} s median ({', '.join(map(str, p['pdf']['runs_s']))} s; "
+            f"{p['pdf']['size_mb']} MB), slides {p['pptx']['median_s']} s median "
+            f"({', '.join(map(str, p['pptx']['runs_s']))} s; {p['pptx']['size_mb']} MB).",
+        ]
     if "forecast_backtest" in r:
         b, est, heu = r["forecast_backtest"], "estimated", "heuristic"
         lines += [

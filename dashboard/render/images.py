@@ -10,4 +10,5 @@ from dashboard.model import Chart
 
 def chart_figure(chart: Chart) -> go.Figure:
     """The figure a chart image (download, board pack, slides) is drawn from."""
-    return stamp_data_to(chart.figure, chart.data_to)
+    figure = chart.figure if isinstance(chart.figure, go.Figure) else go.Figure(chart.figure)
+    return stamp_data_to(figure, chart.data_to)
