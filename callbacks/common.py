@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output
@@ -22,23 +24,31 @@ from dashboard.web.auth.current import request_viewer
 from queries._cache import data_version
 from queries.incidents import month_range
 
+T = TypeVar("T")
+
+
+def _cached(key: str, make: Callable[[], T]) -> T:
+    """The page cache's value for `key`, else `make()` stored under it; the cache being down
+    never stops a page (it is then built every time)."""
+    try:
+        hit = page_cache.get(key)
+    except Exception:
+        hit = None
+    if hit is not None:
+        return hit
+    value = make()
+    with contextlib.suppress(Exception):
+        page_cache.set(key, value)
+    return value
+
 
 def page_model(
     page: str, build: Build, filters: Filters, choices: FilterChoices, viewer: Viewer
 ) -> Page:
     """A page's model for these filters as this viewer may see it, built once per data version
-    (downloads and board packs read it; the screen reads its rendered form)."""
+    (downloads read it; the screen reads its rendered form)."""
     key = f"model:{page}:{filters.query_string()}:{data_version()}:{viewer.scope.key}"
-    try:
-        hit = page_cache.get(key)
-    except Exception:  # the cache being down never stops a page
-        hit = None
-    if hit is not None:
-        return hit
-    model = build(filters, choices, viewer)
-    with contextlib.suppress(Exception):
-        page_cache.set(key, model)
-    return model
+    return _cached(key, lambda: build(filters, choices, viewer))
 
 
 def page_content(
@@ -52,20 +62,15 @@ def page_content(
         f"page:{page}:{filters.query_string()}:{data_version()}:"
         f"{int(viewer.may('export'))}:{viewer.scope.key}"
     )
-    try:
-        hit = page_cache.get(key)
-    except Exception:  # the cache being down never stops a page
-        hit = None
-    if hit is not None:
-        return hit
-    # Built afresh rather than through page_model's cache: storing the model costs a cold view
-    # time, and only a download or a board pack needs it again (they cache it then).
-    content = render_page(build(filters, choices, viewer), viewer.may("export"))
-    # Stored as the JSON Dash sends, so a hit costs no rebuilding of figures or components.
-    serialised = json.loads(json.dumps(content, cls=PlotlyJSONEncoder))
-    with contextlib.suppress(Exception):
-        page_cache.set(key, serialised)
-    return serialised
+
+    def rendered() -> list:
+        # Built afresh rather than through page_model's cache: storing the model costs a cold
+        # view time, and only a download needs it again (it caches it then). Stored as the JSON
+        # Dash sends, so a hit costs no rebuilding of figures or components.
+        content = render_page(build(filters, choices, viewer), viewer.may("export"))
+        return json.loads(json.dumps(content, cls=PlotlyJSONEncoder))
+
+    return _cached(key, rendered)
 
 
 def register_page(app: Dash, page: str, build: Build, extra: tuple[str, ...] = ()) -> None:
