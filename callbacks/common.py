@@ -8,17 +8,17 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, ctx, no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.builders.common import Build
-from dashboard.builders.filters import FilterChoices, filters_from_params
+from dashboard.builders.filters import FilterChoices, filters_from_params, not_a_district
 from dashboard.core import ids
 from dashboard.core.extensions import page_cache
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.model import Page
-from dashboard.render.components import no_data_notice
+from dashboard.render.components import choose_district, no_data_notice
 from dashboard.render.dash_page import render_page
 from dashboard.web.auth.current import request_viewer
 from queries._cache import data_version
@@ -73,6 +73,14 @@ def page_content(
     return _cached(key, rendered)
 
 
+def status_line(filters: Filters, choices: FilterChoices) -> str:
+    """The sentence a screen reader hears once a filter change has been shown."""
+    area = dict(choices.areas).get(filters.area, filters.area)
+    period = dict(choices.months).get(filters.to, filters.to)
+    covid = "including" if filters.include_covid else "excluding"
+    return f"Showing {area}, 12 months to {period}, {covid} Covid breaches."
+
+
 def register_page(app: Dash, page: str, build: Build, extra: tuple[str, ...] = ()) -> None:
     """Wire a page's filters to its content and to the address bar."""
     names = ("area", "to", "covid", *extra)
@@ -82,14 +90,24 @@ def register_page(app: Dash, page: str, build: Build, extra: tuple[str, ...] = (
         params = dict(zip(names, values, strict=True))
         filters, messages, choices = filters_from_params(params, viewer, page)
         if not choices.areas or month_range("force") is None:
-            return [no_data_notice()], filters.query_string()
+            return [no_data_notice()], filters.query_string(), "No data is loaded yet."
         warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
+        if not filters.area:  # the District view with no district chosen: it asks
+            if ctx.triggered_id is None:
+                return no_update, filters.query_string(), no_update  # the layout's own ask
+            notice = not_a_district(params, viewer)
+            return (
+                [*warnings, choose_district(filters, choices.areas, notice)],
+                filters.query_string(),
+                "Choose a district.",
+            )
         content = page_content(page, build, filters, choices, viewer)
-        return [*warnings, *content], filters.query_string()
+        return [*warnings, *content], filters.query_string(), status_line(filters, choices)
 
     app.callback(
         Output(ids.content_id(page), "children"),
         Output({"type": ids.URL_SYNC, "page": page}, "data"),
+        Output(ids.status_id(page), "children"),
         *[Input(ids.filter_id(page, name), "value") for name in names],
     )(update)
     # The choice goes into the address bar in the browser at once, whatever the server does;

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dash import MATCH, Dash, Input, Output
+import json
+
+from dash import ALL, MATCH, Dash, Input, Output, State
 
 from dashboard.core import ids
 
@@ -23,6 +25,53 @@ def register(app: Dash) -> None:
         """,
         Output({"type": ids.URL_SYNC_DONE, "page": MATCH}, "data"),
         Input({"type": ids.URL_SYNC, "page": MATCH}, "data"),
+    )
+    register_navigation(app)
+
+
+def register_navigation(app: Dash) -> None:
+    """Navigation links that carry the area, period and Covid choice to the next page, and the
+    phone's menu button."""
+    # Runs after the address bar changes (a page's filters write it, then fill URL_SYNC_DONE /
+    # URL_DRAFT), so window.location holds the filters in use.
+    app.clientside_callback(
+        """
+        function() {
+            const carried = CARRIED;
+            const here = new URLSearchParams(window.location.search);
+            const kept = new URLSearchParams();
+            carried.forEach(function(name) {
+                if (here.get(name)) { kept.set(name, here.get(name)); }
+            });
+            // ":" kept readable, as the server writes it (area=district:Colchester)
+            const query = kept.toString().replace(/%3A/gi, ":");
+            const search = query ? "?" + query : "";
+            const links = window.dash_clientside.callback_context.outputs_list[0];
+            const path = window.location.pathname;
+            return [
+                links.map(function(link) { return link.id.path + search; }),
+                links.map(function(link) { return link.id.path === path; }),
+            ];
+        }
+        """.replace("CARRIED", json.dumps(list(ids.CARRIED_FILTERS))),
+        Output({"type": ids.NAV_LINK, "path": ALL}, "href"),
+        Output({"type": ids.NAV_LINK, "path": ALL}, "active"),
+        Input("_pages_location", "pathname"),
+        Input("_pages_location", "search"),
+        Input({"type": ids.URL_SYNC_DONE, "page": ALL}, "data"),
+        Input({"type": ids.URL_DRAFT, "page": ALL}, "data"),
+    )
+    app.clientside_callback(
+        """
+        function(n, open) {
+            if (!n) { return [false, "false"]; }
+            return [!open, String(!open)];
+        }
+        """,
+        Output(ids.NAV_COLLAPSE, "is_open"),
+        Output(ids.NAV_TOGGLE, "aria-expanded"),
+        Input(ids.NAV_TOGGLE, "n_clicks"),
+        State(ids.NAV_COLLAPSE, "is_open"),
     )
 
 

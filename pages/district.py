@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.builders.filters import filters_from_params
+from dashboard.builders.filters import filters_from_params, not_a_district
 from dashboard.core import ids
-from dashboard.render.components import standard_page
+from dashboard.render.components import choose_district, standard_page
 from dashboard.web.auth.current import request_viewer
 
 PATH = "/district"
@@ -29,4 +29,8 @@ def layout(**params: object) -> html.Div:
         messages,
         area_label="District",
         can_export=viewer.may("export"),
+        # with no district in use or at home, the page asks (its callback leaves this be)
+        content=[]
+        if filters.area
+        else [choose_district(filters, choices.areas, not_a_district(params, viewer))],
     )

@@ -20,10 +20,11 @@ def page_payload(page: str, **values) -> dict:
     params.update(values)
     content = ids.content_id(page)
     return {
-        "output": f"..{content}.children...{url_key(page)}.data..",
+        "output": f"..{content}.children...{url_key(page)}.data...{ids.status_id(page)}.children..",
         "outputs": [
             {"id": content, "property": "children"},
             {"id": {"page": page, "type": ids.URL_SYNC}, "property": "data"},
+            {"id": ids.status_id(page), "property": "children"},
         ],
         "inputs": [
             {"id": ids.filter_id(page, name), "property": "value", "value": value}

@@ -131,9 +131,50 @@ def test_pg009_district_view(client):
     assert url.startswith("?area=district:Colchester")
 
 
-def test_pg010_district_page_refuses_a_force_area(client):
-    text, _, url = render(client, ids.DISTRICT, area="force")
-    assert "is not a valid area" in text and url.startswith("?area=district:")
+@pytest.mark.parametrize(
+    ("area", "where"), [("force", "the whole force"), ("lpa:North", "North LPA")]
+)
+def test_pg010_district_page_asks_for_a_district_with_one_message(client, area, where):
+    """Arriving from a page on the force or an LPA, the District view says why in one message
+    and asks, listing the districts as links that keep the period and Covid choice."""
+    text, figs, url = render(client, ids.DISTRICT, area=area, to="2020-03", covid="exclude")
+    assert (
+        f"The District view shows one district at a time, and {where} is not a district: "
+        "choose a district." in text
+    )
+    assert "is not a valid area" not in text and not figs
+    assert "Colchester district (North LPA)" in text and "Thurrock district (West LPA)" in text
+    assert url == "?to=2020-03&covid=exclude"  # no district guessed
+
+
+def test_pg010b_district_view_opens_on_the_district_in_use_else_home_else_asks(default_db):
+    from dashboard.builders.filters import filters_from_params
+    from dashboard.core.viewer import Viewer
+
+    anyone = Viewer("a", "A", "analyst")
+    commander = Viewer("c", "C", "commander", home_area="district:Harlow")
+    north = Viewer("n", "N", "commander", allowed_areas=("lpa:North",))
+    tendring_only = Viewer("t", "T", "commander", allowed_areas=("district:Tendring",))
+
+    def area(params, viewer):
+        filters, messages, _ = filters_from_params(params, viewer, ids.DISTRICT)
+        return filters.area, messages
+
+    # the district in use wins, for anyone who may see it
+    assert area({"area": "district:Colchester"}, commander) == ("district:Colchester", [])
+    # else the home district (arriving with no area, the force or an LPA)
+    for params in ({}, {"area": "force"}, {"area": "lpa:South"}):
+        assert area(params, commander) == ("district:Harlow", [])
+    # else it asks: no district picked by the alphabet
+    assert area({}, anyone) == ("", [])
+    assert area({}, north) == ("", [])
+    assert area({}, tendring_only) == ("district:Tendring", [])  # the only choice is no choice
+    # a district the viewer may not see is refused with a message, and the page asks
+    refused, messages = area({"area": "district:Harlow"}, north)
+    assert refused == "" and messages == [
+        "'district:Harlow' is not a valid district you may see (use district:<name>); "
+        "choose one instead."
+    ]
 
 
 @pytest.mark.parametrize(

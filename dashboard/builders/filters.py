@@ -78,8 +78,29 @@ def filter_choices(viewer: Viewer, page: str = "overview") -> FilterChoices:
                 "SPC baseline end (auto, or the last month of the baseline)",
             ),
         }
-    default = home if home in dict(areas) else (areas[0][0] if areas else "force")
+    if page == "district":
+        # The District view opens on the district in use, else the home district, else (with a
+        # choice to make) asks: it never picks the first district in the alphabet.
+        default = home if home in dict(areas) else (areas[0][0] if len(areas) == 1 else "")
+    else:
+        default = home if home in dict(areas) else (areas[0][0] if areas else "force")
     return FilterChoices(tuple(areas), tuple(period_ends), tuple(all_months), extra, default)
+
+
+def not_a_district(params: Mapping[str, object], viewer: Viewer) -> str | None:
+    """What the District view says when the link names the force or an LPA (the area in use on
+    the page before): one message for both, rather than calling a good area invalid."""
+    raw = params.get("area")
+    if not isinstance(raw, str) or raw.startswith("district:"):
+        return None
+    labels = {a.selector: a.name for a in visible_areas(viewer.scope)}
+    if raw not in labels:
+        return None
+    where = "the whole force" if raw == "force" else f"{labels[raw]} LPA"
+    return (
+        f"The District view shows one district at a time, and {where} is not a district: "
+        "choose a district."
+    )
 
 
 def filters_from_params(
@@ -89,5 +110,10 @@ def filters_from_params(
     choices = filter_choices(viewer, page)
     # parse_filters takes the first area as the default: put the user's default first.
     areas = sorted(choices.area_selectors, key=lambda a: a != choices.default_area)
+    if page == "district":
+        if not choices.default_area:
+            areas = ["", *areas]  # no district yet: the page asks for one
+        if not_a_district(params, viewer):
+            params = {**params, "area": None}  # said once, by not_a_district, not as an error
     filters, messages = parse_filters(params, areas, choices.month_values, choices.extra)
     return filters, messages, choices

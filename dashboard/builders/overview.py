@@ -238,6 +238,7 @@ def confidence_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
             [r.pct for r in available], POLARITY["confidence_dealing_with_asb"], "survey results"
         ),
         testid="kpi-confidence",
+        context=shown_for is not area,
     )
 
 
@@ -318,6 +319,7 @@ def msg_card(area: AreaRecord, force: AreaRecord, end: dt.date) -> Card:
             list(msg_rates(force.id, period_end)), POLARITY["msg_rate"], "yearly rates"
         ),
         testid="kpi-msg",
+        context=area.kind != "force",
     )
 
 
@@ -393,9 +395,14 @@ def build(filters: Filters, _choices, viewer: Viewer) -> Page:
         confidence_card(area, force, end),
         msg_card(area, force, end),
     )
+    own = tuple(c for c in cards if not c.context)
+    context = tuple(c for c in cards if c.context)
+    rows = [CardRow(own, per_row=len(own) if len(own) > 2 else 2)]
+    if context:
+        rows.append(CardRow(context, per_row=2, context=True))
     return page_for(
         ids.OVERVIEW,
         "Overview",
         filters,
-        [CardRow(cards), districts_compared(force, area, end, filters, viewer.scope)],
+        [*rows, districts_compared(force, area, end, filters, viewer.scope)],
     )

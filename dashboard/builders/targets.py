@@ -324,5 +324,21 @@ def build(filters: Filters, _choices, viewer: Viewer) -> Page:
                 f"forecast's chance of meeting it. {note}",
             ),
             *[target_block(t, end, i) for i, t in enumerate(all_targets)],
+            *admin_note(all_targets, viewer),
         ],
     )
+
+
+def admin_note(shown: list, viewer: Viewer) -> list[Note]:
+    """How to replace the shipped default targets: for administrators only, since board
+    members cannot act on it."""
+    if not viewer.may("admin") or not any("Dashboard default" in (t.source or "") for t in shown):
+        return []
+    return [
+        Note(
+            "notes",
+            "For administrators: targets marked 'Dashboard default' are this project's "
+            "defaults, not the plan's own figures. Set the plan's figures in a targets file and "
+            "load it with `asb-dashboard load targets <file>` (README: Loading data).",
+        )
+    ]

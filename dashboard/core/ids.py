@@ -7,6 +7,11 @@ build them with `filter_id`. Page content containers come from `content_id`.
 # App shell
 ERROR_BANNER = "app-error-banner"
 CHECK_BANNER = "app-check-banner"
+NAV_TOGGLE = "app-nav-toggle"  # the phone's menu button
+NAV_COLLAPSE = "app-nav"  # the navigation links it shows and hides
+NAV_LINK = "nav-link"  # {"type": NAV_LINK, "path": "/incidents"}: hrefs carry the filters
+# The filters that follow the user from page to page (a page's own, like category, do not).
+CARRIED_FILTERS = ("area", "to", "covid")
 
 # Per page, {"type": URL_SYNC, "page": <page>} holds the canonical query string that a
 # clientside callback writes to the address bar.
@@ -61,9 +66,19 @@ def filter_id(page: str, name: str) -> str:
     return f"{page}-filter-{name}"
 
 
+def nav_link_id(path: str) -> dict[str, str]:
+    """The id of the navigation link to a page, by its path."""
+    return {"type": NAV_LINK, "path": path}
+
+
 def content_id(page: str) -> str:
     """The container a page's callback fills."""
     return f"{page}-content"
+
+
+def status_id(page: str) -> str:
+    """The page's one live region: a sentence saying what the content now shows."""
+    return f"{page}-status"
 
 
 def messages_id(page: str) -> str:

@@ -46,6 +46,8 @@ class Filters:
     def query_string(self) -> str:
         """'?area=...&to=...&covid=...' for the address bar: a link that reproduces this view."""
         params = {"area": self.area, "to": self.to, "covid": self.covid, **dict(self.extra)}
+        # no area yet (the District view asking for one) is left out rather than written empty
+        params = {name: value for name, value in params.items() if value != ""}
         return "?" + urlencode(params, quote_via=quote, safe=":")
 
 
@@ -55,6 +57,11 @@ def _single(value: object) -> str | None:
     if isinstance(value, list | tuple):
         raise ValueError("was given more than once")
     return str(value)
+
+
+def instead(default: str) -> str:
+    """What is shown in place of a value that could not be used."""
+    return f"showing '{default}' instead" if default else "choose one instead"
 
 
 def parse_filters(
@@ -71,7 +78,9 @@ def parse_filters(
     extra = dict(extra or {})
     messages: list[str] = []
     describe = {
-        "area": "area (use force, lpa:<name> or district:<name>)",
+        "area": "district you may see (use district:<name>)"
+        if areas and all(a.startswith("district:") or a == "" for a in areas)
+        else "area (use force, lpa:<name> or district:<name>)",
         "to": "period end (use a month YYYY-MM that the data covers)",
         "covid": "Covid option (use include or exclude)",
         **{name: choice.describe for name, choice in extra.items()},
@@ -81,14 +90,12 @@ def parse_filters(
         try:
             value = _single(params.get(name))
         except ValueError as exc:
-            messages.append(f"The filter '{name}' {exc}; showing '{default}'.")
+            messages.append(f"The filter '{name}' {exc}; {instead(default)}.")
             return default
         if value is None or value == "":
             return default
         if value not in valid:
-            messages.append(
-                f"'{value}' is not a valid {describe[name]}; showing '{default}' instead."
-            )
+            messages.append(f"'{value}' is not a valid {describe[name]}; {instead(default)}.")
             return default
         return value
 

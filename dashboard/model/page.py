@@ -90,6 +90,9 @@ class Card:
     badges: tuple[Badge, ...] = ()
     verdicts: tuple[Verdict, ...] = ()
     testid: str = ""
+    # The force's figure shown on an LPA's or a district's page for context (the area has none
+    # of its own): shown smaller, apart, and labelled force-wide, never as the area's result.
+    context: bool = False
 
     @property
     def illustrative(self) -> bool:
@@ -103,6 +106,7 @@ class CardRow:
 
     cards: tuple[Card, ...]
     per_row: int = 4
+    context: bool = False  # force-wide context cards on a narrower area's page
 
 
 ColumnKind = Literal[

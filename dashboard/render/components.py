@@ -24,6 +24,7 @@ def illustrative_badge() -> html.Span:
         "Illustrative data",
         className="badge-illustrative",
         title=ILLUSTRATIVE_TEXT,
+        role="note",
         **{"aria-label": "Illustrative data: " + ILLUSTRATIVE_TEXT},
     )
 
@@ -54,13 +55,19 @@ def filter_bar(
                     # Native <select>s: labelled, keyboard- and screen-reader-friendly, with
                     # type-ahead ("Col" finds Colchester).
                     select_control(
-                        ids.filter_id(page, "area"), area_label, areas, filters.area, width=5
+                        ids.filter_id(page, "area"),
+                        area_label,
+                        areas,
+                        filters.area,
+                        width=5,
+                        placeholder=f"Choose a {area_label.lower()}",
                     ),
                     select_control(
                         ids.filter_id(page, "to"),
                         "12 months to",
                         list(reversed(months)),
                         filters.to,
+                        phone_width=6,
                     ),
                     dbc.Col(
                         html.Fieldset(
@@ -74,9 +81,12 @@ def filter_bar(
                                     ],
                                     value=filters.covid,
                                     inline=True,
+                                    # one name: one tab stop, arrow keys move between them
+                                    name=ids.filter_id(page, "covid"),
                                 ),
                             ]
                         ),
+                        xs=6,
                         md=4,
                     ),
                     *extra_controls,
@@ -128,9 +138,17 @@ def url_sync(page: str) -> html.Div:
 
 
 def select_control(
-    control_id: str, label: str, options: Sequence[tuple[str, str]], value: str, width: int = 3
+    control_id: str,
+    label: str,
+    options: Sequence[tuple[str, str]],
+    value: str,
+    width: int = 3,
+    *,
+    phone_width: int = 12,
+    placeholder: str = "",
 ) -> dbc.Col:
-    """A labelled native <select> for a page's own filter."""
+    """A labelled native <select> for a page's own filter (`placeholder`: shown while no value
+    is chosen yet; `phone_width`: columns of 12 it takes on a phone)."""
     return dbc.Col(
         [
             html.Label(label, htmlFor=control_id, className="form-label"),
@@ -138,8 +156,10 @@ def select_control(
                 id=control_id,
                 value=value,
                 options=[{"label": text, "value": v} for v, text in options],
+                **({"placeholder": placeholder} if placeholder else {}),
             ),
         ],
+        xs=phone_width,
         md=width,
     )
 
@@ -316,15 +336,15 @@ def board_pack_controls(page: str, can_export: bool) -> html.Div:
         )
         for fmt, label in (
             ("pdf", "Board pack (PDF)"),
-            ("pptx", "Board pack as slides (PowerPoint)"),
+            ("pptx", "Slides (PowerPoint)"),
         )
     ]
     return html.Div(
         [
             *buttons,
             html.Span(
-                "every page for these filters in one document; takes about 20 seconds",
-                className="text-muted small",
+                "every page for these filters in one document; takes up to 20 seconds",
+                className="text-muted small d-none d-md-inline",
             ),
             html.Div(
                 id={"type": ids.BOARD_PACK_STATUS, **key},
@@ -363,9 +383,10 @@ def standard_page(
     area_label: str = "Area",
     *,
     can_export: bool,
+    content: Sequence[object] = (),
 ) -> html.Div:
-    """Heading, filter bar and the container the page's callback fills; the board-pack
-    buttons only for a viewer whose role may export."""
+    """Heading, filter bar and the container the page's callback fills (`content`: what it
+    holds until then); the board-pack buttons only for a viewer whose role may export."""
     return html.Div(
         [
             url_sync(page),
@@ -374,12 +395,48 @@ def standard_page(
             filter_bar(
                 page, filters, choices.areas, choices.months, messages, extra_controls, area_label
             ),
+            # The news a screen reader needs after a filter change is one sentence (what is
+            # now shown), not the whole page: only that line is a live region.
+            html.P(id=ids.status_id(page), className="visually-hidden", role="status"),
             dcc.Loading(
-                html.Div(id=ids.content_id(page), className="mt-3", **{"aria-live": "polite"}),
+                html.Div(list(content), id=ids.content_id(page), className="mt-3"),
                 type="dot",
                 delay_show=400,
             ),
         ]
+    )
+
+
+def choose_district(
+    filters: Filters, districts: Sequence[tuple[str, str]], notice: str | None = None
+) -> html.Section:
+    """What the District view shows before a district is chosen: why, and every district the
+    viewer may see as a link that keeps the period and Covid choice."""
+    keep = {"to": filters.to, "covid": filters.covid}
+    return html.Section(
+        [
+            html.H2("Choose a district", className="h4"),
+            html.P(
+                notice
+                or "The District view shows one district at a time: choose one in the filter "
+                "above or here."
+            ),
+            html.Ul(
+                [
+                    html.Li(
+                        html.A(
+                            label,
+                            href="/district"
+                            + Filters(area=selector, **keep).query_string(),
+                        )
+                    )
+                    for selector, label in districts
+                ],
+                className="district-choices",
+            ),
+        ],
+        className="choose-district filter-bar mt-3",
+        **{"aria-label": "Choose a district"},
     )
 
 

@@ -123,7 +123,12 @@ def _(card: Card, ctx: RenderContext):
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H3(card.title, className="kpi-title"),
+                html.H3(
+                    [card.title, html.Span(" (force-wide)", className="kpi-scope")]
+                    if card.context
+                    else card.title,
+                    className="kpi-title",
+                ),
                 html.P(
                     card.value,
                     className="kpi-value",
@@ -157,7 +162,22 @@ def _(card: Card, ctx: RenderContext):
 def _(row: CardRow, ctx: RenderContext):
     # Two a row from medium screens; more on large ones when the row holds more.
     widths = {"md": 6} if row.per_row <= 2 else {"lg": 12 // row.per_row, "md": 6}
-    return dbc.Row([dbc.Col(render_block(c, ctx), **widths, className="mb-3") for c in row.cards])
+    cards = dbc.Row([dbc.Col(render_block(c, ctx), **widths, className="mb-3") for c in row.cards])
+    if not row.context:
+        return cards
+    return html.Section(
+        [
+            html.H2("Force-wide context", className="force-context-label"),
+            html.P(
+                "These figures are for the whole force (there are none for this area alone); "
+                "they are not this area's own results.",
+                className="kpi-meta",
+            ),
+            cards,
+        ],
+        className="force-context",
+        **{"aria-label": "Force-wide context"},
+    )
 
 
 @render_block.register
@@ -250,13 +270,19 @@ def table_component(table: Table, can_export: bool) -> html.Div | html.P:
         [
             illustrative_badge() if table.inline and table.illustrative else None,
             downloads,
-            dbc.Table(
-                [html.Caption(table.caption), head, html.Tbody(body)],
-                bordered=False,
-                hover=True,
-                responsive=True,
-                size="sm",
-                className=" ".join(x for x in ("data-table", table.style) if x),
+            # Scrolls sideways on a phone; focusable and named so a keyboard can scroll it.
+            html.Div(
+                dbc.Table(
+                    [html.Caption(table.caption), head, html.Tbody(body)],
+                    bordered=False,
+                    hover=True,
+                    size="sm",
+                    className=" ".join(x for x in ("data-table", table.style) if x),
+                ),
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": table.caption},
             ),
         ]
     )

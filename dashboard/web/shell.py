@@ -16,6 +16,8 @@ from dashboard.web.auth.current import current_user
 from dashboard.web.errors import on_callback_error
 
 APP_TITLE = "ASB Oversight Dashboard"
+BOOTSTRAP_URL = "/assets/vendor/bootstrap.min.css"
+BOOTSTRAP_IGNORE = r"^bootstrap\.min\.css$"
 
 
 def make_dash(server: Flask, import_name: str) -> Dash:
@@ -28,6 +30,11 @@ def make_dash(server: Flask, import_name: str) -> Dash:
         use_pages=True,
         pages_folder="",
         assets_folder=str(assets_folder()),
+        # Bootstrap first, then the app's own stylesheet over it. Dash adds the assets folder's
+        # stylesheets in path order, which would put vendor/ after style.css and let Bootstrap
+        # override it; so Bootstrap is left out of that walk and named here, ahead of them.
+        assets_ignore=BOOTSTRAP_IGNORE,
+        external_stylesheets=[BOOTSTRAP_URL],
         title=APP_TITLE,
         update_title=None,
         on_error=on_callback_error,
@@ -40,6 +47,11 @@ def make_dash(server: Flask, import_name: str) -> Dash:
         f'<p id="outage-banner" class="outage-banner" role="alert" hidden>{MESSAGE}</p>'
         "{%app_entry%}",
         1,
+    )
+    # Dash wraps its scripts in a <footer>, a second contentinfo landmark beside the page's own.
+    app.index_string = (
+        app.index_string.replace("<footer>", '<div class="dash-scripts">', 1)
+        .replace("</footer>", "</div>", 1)
     )
     return app
 
@@ -78,7 +90,13 @@ def _account_menu(settings: Settings) -> html.Div | None:
 def shell(settings: Settings, not_found_module: str) -> html.Div:
     """The layout around the current page (built per request: it names who is signed in)."""
     nav = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                id=ids.nav_link_id(page["relative_path"]),
+            )
+        )
         for page in dash.page_registry.values()
         if page["module"] != not_found_module
     ]
@@ -102,13 +120,30 @@ def shell(settings: Settings, not_found_module: str) -> html.Div:
                                 href="/",
                                 className="navbar-brand d-flex align-items-center",
                             ),
-                            dbc.Nav(nav, navbar=True, className="ms-auto"),
-                            _account_menu(settings),
+                            # On a phone the links fold behind a menu button, so the page's
+                            # first figures are in the first screen.
+                            html.Button(
+                                [html.Span(className="navbar-toggler-icon"), " Menu"],
+                                id=ids.NAV_TOGGLE,
+                                className="navbar-toggler",
+                                type="button",
+                                n_clicks=0,
+                                **{"aria-controls": ids.NAV_COLLAPSE, "aria-expanded": "false"},
+                            ),
+                            dbc.Collapse(
+                                [
+                                    dbc.Nav(nav, navbar=True, className="ms-auto"),
+                                    _account_menu(settings),
+                                ],
+                                id=ids.NAV_COLLAPSE,
+                                navbar=True,
+                                is_open=False,
+                            ),
                         ],
                         fluid=True,
                     ),
-                    color="dark",
                     dark=True,
+                    expand="lg",
                     className="app-navbar",
                 ),
             ),

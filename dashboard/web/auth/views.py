@@ -38,7 +38,7 @@ PAGE = """<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }} · ASB Oversight Dashboard</title>
-<link rel="stylesheet" href="/assets/00_vendor_bootstrap.css">
+<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
 <link rel="stylesheet" href="/assets/style.css"></head>
 <body><a class="skip-link" href="#main-content">Skip to main content</a>
 <header class="app-navbar navbar navbar-dark px-3"><span class="navbar-brand">ASB Oversight
