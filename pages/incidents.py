@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.builders.filters import filters_from_params
@@ -29,17 +30,38 @@ def layout(**params: object) -> html.Div:
             [("all", "All categories"), *CATEGORY_LABELS.items()],
             filters.get("category"),
         ),
-        select_control(
-            ids.filter_id(page, "break"),
-            "SPC: rebase limits from",
-            [("none", "No break"), *months[1:]],
-            filters.get("break"),
-        ),
-        select_control(
-            ids.filter_id(page, "base"),
-            "SPC: baseline ends",
-            [("auto", "Automatic (all before the break)"), *months],
-            filters.get("base"),
+        # The analyst's SPC settings fold away (open when a link sets them), so on a phone the
+        # first chart is in the first screen.
+        dbc.Col(
+            html.Details(
+                [
+                    html.Summary("SPC settings: limits' break and baseline"),
+                    dbc.Row(
+                        [
+                            select_control(
+                                ids.filter_id(page, "break"),
+                                "SPC: rebase limits from",
+                                [("none", "No break"), *months[1:]],
+                                filters.get("break"),
+                                width=6,
+                            ),
+                            select_control(
+                                ids.filter_id(page, "base"),
+                                "SPC: baseline ends",
+                                [("auto", "Automatic (all before the break)"), *months],
+                                filters.get("base"),
+                                width=6,
+                            ),
+                        ],
+                        className="g-3 mt-1",
+                    ),
+                ],
+                open=(filters.get("break"), filters.get("base"))
+                != (choices.extra["break"].default, choices.extra["base"].default),
+                className="spc-settings",
+            ),
+            xs=12,
+            md=12,
         ),
     ]
     return standard_page(

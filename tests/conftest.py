@@ -4,6 +4,7 @@ tests that change data use their own database (see `geo_engine`)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import uuid
@@ -199,3 +200,45 @@ def _one_kaleido_at_a_time(request, tmp_path_factory):
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# Browser tests (pytest -m browser): Debian's Chromium through Playwright, one per module.
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        skip_or_fail("browser", "Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.console_problems = []
+    page.on(
+        "console",
+        lambda m: (
+            m.type in ("error", "warning")
+            and "GL Driver Message" not in m.text  # software WebGL chatter from the map
+            and page.console_problems.append(m.text)
+        ),
+    )
+    page.on("pageerror", lambda e: page.console_problems.append(str(e)))
+    yield page
+    context.close()

@@ -2,87 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import time
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, skip_or_fail
+from tests.browser_kit import axe_violations, shot, wait_js
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        skip_or_fail("browser", "Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.console_problems = []
-    page.on(
-        "console",
-        lambda m: (
-            m.type in ("error", "warning")
-            and "GL Driver Message" not in m.text  # software WebGL chatter from the map
-            and page.console_problems.append(m.text)
-        ),
-    )
-    page.on("pageerror", lambda e: page.console_problems.append(str(e)))
-    yield page
-    context.close()
-
-
-def wait_js(page, expression: str, arg=None, timeout: float = 15.0) -> None:
-    """Wait until a JavaScript expression is true. Playwright's wait_for_function compiles its
-    predicate with eval, which the app's Content-Security-Policy rightly forbids; evaluate()
-    goes through DevTools instead, so the policy stays on in these tests."""
-    from playwright.sync_api import Error
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if page.evaluate(expression, arg) if arg is not None else page.evaluate(expression):
-                return
-        except Error as exc:  # the page navigated (reloaded) mid-check: look again
-            if "context was destroyed" not in str(exc):
-                raise
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {expression}")
-        page.wait_for_timeout(100)
-
-
-def shot(page, name: str, publish: bool = False) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if publish:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, SCREENSHOTS / f"{name}.png")
-    return path
 
 
 def kpi(page, name: str) -> str:
@@ -156,22 +82,6 @@ def test_brw005_unknown_page(live_server, page):
     assert page.get_by_role("link", name="Go to the Overview").is_visible()
 
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core (bundled by axe-playwright-python) findings of serious or critical impact."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize(
     "path", ["/", "/?area=district:Colchester&covid=exclude", "/?area=nowhere", "/no-such-page"]
 )
@@ -180,7 +90,7 @@ def test_brw006_no_serious_accessibility_violations(live_server, page, path):
     page.locator("main h1").wait_for()
     if path != "/no-such-page":
         page.get_by_test_id("kpi-incidents").wait_for()
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 KPI_PAGES = ["incidents", "attendance", "perception", "msg", "targets", "district"]
@@ -192,7 +102,8 @@ def first_summary(page) -> str:
 
 @pytest.mark.parametrize("name", KPI_PAGES)
 def test_brw007_every_page_filters_url_and_reload(live_server, page, name):
-    page.goto(f"{live_server}/{name}")
+    # the District view asks for a district when none is in use: give it one
+    page.goto(f"{live_server}/{name}" + ("?area=district:Harlow" if name == "district" else ""))
     page.locator(".chart-block .js-plotly-plot").first.wait_for()
     assert page.locator(".chart-block details table").count() >= 1  # the data behind each chart
     if name == "district":
@@ -227,15 +138,7 @@ def test_brw007_every_page_filters_url_and_reload(live_server, page, name):
     assert page.console_problems == []
 
 
-@pytest.mark.parametrize("name", [*KPI_PAGES, "methods"])
-def test_brw008_no_serious_accessibility_violations_on_any_page(live_server, page, name):
-    page.goto(f"{live_server}/{name}")
-    if name == "methods":
-        page.locator("#methods-content table").first.wait_for()
-        shot(page, name, publish=True)
-    else:
-        page.locator(".chart-block .js-plotly-plot").first.wait_for()
-    assert serious_violations(page) == []
+# test_brw008 (axe on every page) is tests/test_browser_pages.py::test_bpg001, at both widths.
 
 
 def test_brw009_keyboard_changes_a_page_filter(live_server, page):
@@ -372,7 +275,7 @@ def test_brw013_sign_in_with_the_keyboard_then_sign_out(signed_in_server, page):
     page.goto(signed_in_server + "/attendance?area=district:Harlow")
     page.get_by_role("heading", name="Sign in").wait_for()
     assert "/login?next=" in page.url
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     shot(page, "sign-in", publish=True)
     page.keyboard.press("Tab")  # skip link
     page.keyboard.press("Tab")

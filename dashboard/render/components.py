@@ -72,7 +72,7 @@ def filter_bar(
                     dbc.Col(
                         html.Fieldset(
                             [
-                                html.Legend("Covid-breach incidents", className="form-label"),
+                                html.Legend("Covid breaches", className="form-label"),
                                 dbc.RadioItems(
                                     id=ids.filter_id(page, "covid"),
                                     options=[

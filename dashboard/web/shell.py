@@ -49,10 +49,9 @@ def make_dash(server: Flask, import_name: str) -> Dash:
         1,
     )
     # Dash wraps its scripts in a <footer>, a second contentinfo landmark beside the page's own.
-    app.index_string = (
-        app.index_string.replace("<footer>", '<div class="dash-scripts">', 1)
-        .replace("</footer>", "</div>", 1)
-    )
+    app.index_string = app.index_string.replace(
+        "<footer>", '<div class="dash-scripts">', 1
+    ).replace("</footer>", "</div>", 1)
     return app
 
 
@@ -104,67 +103,76 @@ def shell(settings: Settings, not_found_module: str) -> html.Div:
         [
             html.A("Skip to main content", href="#main-content", className="skip-link"),
             html.Header(
-                dbc.Navbar(
-                    dbc.Container(
-                        [
-                            html.A(
-                                [
-                                    html.Img(
-                                        src=dash.get_asset_url("logo.svg"),
-                                        alt="",
-                                        height="32",
-                                        className="me-2",
-                                    ),
-                                    html.Span(APP_TITLE),
-                                ],
-                                href="/",
-                                className="navbar-brand d-flex align-items-center",
-                            ),
-                            # On a phone the links fold behind a menu button, so the page's
-                            # first figures are in the first screen.
-                            html.Button(
-                                [html.Span(className="navbar-toggler-icon"), " Menu"],
-                                id=ids.NAV_TOGGLE,
-                                className="navbar-toggler",
-                                type="button",
-                                n_clicks=0,
-                                **{"aria-controls": ids.NAV_COLLAPSE, "aria-expanded": "false"},
-                            ),
-                            dbc.Collapse(
-                                [
-                                    dbc.Nav(nav, navbar=True, className="ms-auto"),
-                                    _account_menu(settings),
-                                ],
-                                id=ids.NAV_COLLAPSE,
-                                navbar=True,
-                                is_open=False,
-                            ),
-                        ],
-                        fluid=True,
+                [
+                    dbc.Navbar(
+                        dbc.Container(
+                            [
+                                html.A(
+                                    [
+                                        html.Img(
+                                            src=dash.get_asset_url("logo.svg"),
+                                            alt="",
+                                            height="32",
+                                            className="me-2",
+                                        ),
+                                        html.Span(APP_TITLE),
+                                    ],
+                                    href="/",
+                                    className="navbar-brand d-flex align-items-center",
+                                ),
+                                # On a phone the links fold behind a menu button, so the page's
+                                # first figures are in the first screen.
+                                html.Button(
+                                    [html.Span(className="navbar-toggler-icon"), " Menu"],
+                                    id=ids.NAV_TOGGLE,
+                                    className="navbar-toggler",
+                                    type="button",
+                                    n_clicks=0,
+                                    **{"aria-controls": ids.NAV_COLLAPSE, "aria-expanded": "false"},
+                                ),
+                                dbc.Collapse(
+                                    [
+                                        dbc.Nav(nav, navbar=True, className="ms-auto"),
+                                        _account_menu(settings),
+                                    ],
+                                    id=ids.NAV_COLLAPSE,
+                                    navbar=True,
+                                    is_open=False,
+                                ),
+                            ],
+                            fluid=True,
+                        ),
+                        dark=True,
+                        expand="lg",
+                        className="app-navbar",
                     ),
-                    dark=True,
-                    expand="lg",
-                    className="app-navbar",
-                ),
-            ),
-            html.Div(
-                "Demonstration mode: sign-in is off and the data shown is the shipped public "
-                "and illustrative dataset.",
-                className="demo-banner",
-                role="note",
-            )
-            if settings.demo
-            else None,
-            dbc.Alert(
-                id=ids.ERROR_BANNER,
-                is_open=False,
-                color="danger",
-                dismissable=True,
-                className="m-3",
+                    # Inside the header landmark, so every line of the page sits in a landmark.
+                    html.Div(
+                        [
+                            html.Span("Demonstration mode: ", className="d-none d-sm-inline"),
+                            html.Span("Demo: ", className="d-sm-none"),
+                            "sign-in is off; the data is the shipped public and illustrative "
+                            "set.",
+                        ],
+                        className="demo-banner",
+                        role="note",
+                    )
+                    if settings.demo
+                    else None,
+                ]
             ),
             dcc.Interval(id=ids.CHECK_BANNER, interval=10_000, disabled=True),
             html.Main(
-                dbc.Container(dash.page_container, fluid=True, className="py-3"),
+                [
+                    dbc.Alert(
+                        id=ids.ERROR_BANNER,
+                        is_open=False,
+                        color="danger",
+                        dismissable=True,
+                        className="m-3",
+                    ),
+                    dbc.Container(dash.page_container, fluid=True, className="py-3"),
+                ],
                 id="main-content",
                 tabIndex="-1",
             ),
