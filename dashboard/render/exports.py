@@ -254,7 +254,7 @@ def table_context(page: Page, table: Table, period_end: str) -> dict[str, str]:
     return {
         "Area": area,
         "Period": period,
-        "Period end": period_end,
+        "Period end": _period_end(chart, period_end),
         "Source": source,
         "Data to": data_to,
     }
@@ -275,6 +275,15 @@ def _name_parts(filename: str) -> tuple[str, str] | None:
     """(what, area) of a chart's file name "what_area_period", if it has that form."""
     parts = filename.rsplit("_", 2)
     return (parts[0], parts[1]) if len(parts) == 3 else None
+
+
+def _period_end(chart: Chart | None, selected: str) -> str:
+    """The month a chart's figures run to when its own name says one ("…_2018-05-to-2018-07":
+    the hot spots' police.uk months), else the selected period end."""
+    if chart is None:
+        return selected
+    months = re.findall(r"\d{4}-(?:0[1-9]|1[0-2])(?!\d)", chart.filename.rsplit("_", 1)[-1])
+    return months[-1] if months else selected
 
 
 def table_title(page: Page, table: Table) -> str:
@@ -318,15 +327,15 @@ def table_file_stem(page: Page, table: Table, area: str, period_end: str) -> str
         area = parts[1]
     elif len(chart_areas) == 1:
         area = chart_areas.pop()
-    return file_name(table_title(page, table), area, f"to-{period_end}")
+    return file_name(table_title(page, table), area, f"to-{_period_end(chart, period_end)}")
 
 
 def chart_file_stem(chart: Chart, area: str, period_end: str) -> str:
     """A chart image's file name, e.g. "asb-attended_force-essex-police_to-2021-03": the chart's
-    own name and area, then the period end."""
+    own name and area, then the period end (the chart's own, if its name says one)."""
     parts = _name_parts(chart.filename)
     what, area = parts if parts else (chart.filename, area)
-    return file_name(what, area, f"to-{period_end}")
+    return file_name(what, area, f"to-{_period_end(chart, period_end)}")
 
 
 class ImageExportUnavailable(RuntimeError):
