@@ -117,7 +117,7 @@ def rank_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
             Column("District"),
             Column("Incidents", "count"),
             Column("Population (2011)", "count"),
-            Column("Per 1,000", "number", 1),
+            Column("Per 1,000", "number", 1, unit="per 1,000 population"),
             Column("Rank (1 = lowest)", "integer"),
         ),
         row_header="District",
@@ -187,7 +187,10 @@ def trend_block(force, area, end: dt.date, filters: Filters, scope: AreaScope):
     table = Table(
         "Rolling 12-month incidents per 1,000 population.",
         table_frame,
-        (Column("Month", "month"), *(Column(name, "number", 1) for name in series)),
+        (
+            Column("Month", "month"),
+            *(Column(name, "number", 1, unit="per 1,000 population") for name in series),
+        ),
         row_header="Month",
         illustrative=True,
     )

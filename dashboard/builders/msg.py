@@ -59,7 +59,10 @@ def rates_block(force, history: pd.DataFrame, illustrative: bool):
     table = Table(
         f"ASB incidents per 1,000 population by force. {SOURCE}.",
         frame,
-        (Column("Force"), *[Column(c, "number", 1) for c in frame.columns[1:]]),
+        (
+            Column("Force"),
+            *[Column(c, "number", 1, unit="per 1,000 population") for c in frame.columns[1:]],
+        ),
         row_header="Force",
         illustrative=illustrative,
     )
@@ -128,7 +131,7 @@ def rank_block(force, history: pd.DataFrame, illustrative: bool):
         (
             Column("12 months to", "month"),
             Column("Position"),
-            Column("Rate per 1,000", "number", 1),
+            Column("Rate per 1,000", "number", 1, unit="per 1,000 population"),
             Column("Published position"),
         ),
         row_header="12 months to",
@@ -212,7 +215,7 @@ def funnel_block(force, history: pd.DataFrame, period_end, illustrative: bool):
                 Column("Force"),
                 Column("Population", "count"),
                 Column("Incidents", "count"),
-                Column("Rate per 1,000", "number", 1),
+                Column("Rate per 1,000", "number", 1, unit="per 1,000 population"),
                 Column("Adjusted z", "signed_number", 2),
                 Column("Against the MSG average"),
             ),

@@ -122,6 +122,10 @@ ColumnKind = Literal[
 ]
 
 
+PERCENT_KINDS = ("percent", "signed_percent")
+WHOLE_KINDS = ("count", "signed_count", "integer")  # always whole numbers, whatever `digits`
+
+
 def _missing(value: Any) -> bool:
     """None, NaN, NaT or pandas' NA: a cell with no value."""
     if value is None or value is pd.NaT or value is pd.NA:
@@ -129,19 +133,55 @@ def _missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def _with_unit(name: str, unit: str) -> str:
+    """The name completed to its unit: "Per 1,000" + "per 1,000 population" reads "Per 1,000
+    population", "2019" reads "2019 (per 1,000 population)"; a name that says it is kept."""
+    if unit.lower() in name.lower():
+        return name
+    low_name, low_unit = name.lower(), unit.lower()
+    for start in range(len(name)):
+        tail = low_name[start:]
+        if (start == 0 or name[start - 1] == " ") and low_unit.startswith(tail):
+            return name + unit[len(tail) :]
+    return f"{name} ({unit})"
+
+
 @dataclass(frozen=True)
 class Column:
-    """How a table column's typed values read: kind, decimal places, and cell text for None."""
+    """How a table column's typed values read: kind, decimal places, and cell text for None.
+
+    `unit` is what a number is measured in when neither the name nor the kind says it (a rate's
+    "per 1,000 population"); percentages carry "(%)" from their kind.
+    """
 
     name: str
     kind: ColumnKind = "text"
     digits: int = 0
     missing: str = "—"
+    unit: str = ""
 
     @property
     def numeric(self) -> bool:
         """Right-aligned on screen and on paper, a number in a spreadsheet."""
         return self.kind not in ("text", "month")
+
+    @property
+    def whole(self) -> bool:
+        """Its values are whole numbers: counts, ranks, and anything shown to 0 places."""
+        return self.kind in WHOLE_KINDS or (self.numeric and self.digits == 0)
+
+    @property
+    def header(self) -> str:
+        """The column's name in a download, saying its unit: a percentage's header ends "(%)"
+        ("% attended" reads "Attended (%)"), a rate's says per how many of what."""
+        if self.kind in PERCENT_KINDS:
+            if self.name == "%":
+                return "Percentage (%)"
+            if self.name.startswith("% "):
+                rest = self.name[2:]
+                return f"{rest[:1].upper()}{rest[1:]} (%)"
+            return self.name if "%" in self.name else f"{self.name} (%)"
+        return _with_unit(self.name, self.unit) if self.unit else self.name
 
     def text(self, value: Any) -> str:
         """A value as the table shows it."""
@@ -166,11 +206,12 @@ class Column:
         return str(value)
 
     def export(self, value: Any) -> Any:
-        """A value as a download holds it: numbers as numbers (to the precision shown),
-        months as periods ("2021-03"), nothing as an empty cell."""
+        """A value as a download holds it: numbers as numbers (to the precision shown; a
+        percentage as its percentage number, 56 for 56%), months as periods ("2021-03"),
+        nothing as an empty cell."""
         if _missing(value):
             return None
-        if self.kind in ("count", "signed_count", "integer"):
+        if self.kind in WHOLE_KINDS:
             return int(value)
         if self.kind in ("number", "signed_number", "percent", "signed_percent"):
             rounded = round(float(value), self.digits)
@@ -178,6 +219,12 @@ class Column:
         if self.kind == "month":
             return f"{value:%Y-%m}" if isinstance(value, dt.date) else str(value)
         return str(value)
+
+    def export_date(self, value: Any) -> Any:
+        """A month as a spreadsheet date (its first day), for a date cell shown "Mar 2021"."""
+        if isinstance(value, dt.date) and not _missing(value):
+            return dt.datetime(value.year, value.month, 1)
+        return self.export(value)
 
 
 def table_key(caption: str) -> str:
@@ -224,19 +271,31 @@ class Table:
         for i in range(len(self.frame)):
             yield [c.text(values[i]) for c, values in columns]
 
-    def export_frame(self) -> pd.DataFrame:
-        """The table as a download holds it: typed columns in the order shown."""
-        data = {
-            c.name: pd.Series([c.export(v) for v in self.frame[c.name]], dtype=object)
-            for c in self.columns
-        }
-        frame = pd.DataFrame(data)
-        for c in self.columns:
+    def export_columns(self) -> tuple[Column, ...]:
+        """The columns a download holds: every column with a value in some row (one with none,
+        such as a district's "Published figure", says nothing a download needs)."""
+        if self.frame.empty:
+            return self.columns
+        return tuple(c for c in self.columns if not all(_missing(v) for v in self.frame[c.name]))
+
+    def export_frame(self, months: Literal["period", "date"] = "period") -> pd.DataFrame:
+        """The table as a download holds it: typed columns in the order shown, headed with
+        their units; whole numbers as integers (pandas' nullable Int64 where a value is
+        missing), missing values as empty cells; months as periods ("2021-03") or, for a
+        spreadsheet, as dates."""
+        data = {}
+        for c in self.export_columns():
+            as_date = months == "date" and c.kind == "month"
+            values = [c.export_date(v) if as_date else c.export(v) for v in self.frame[c.name]]
+            series = pd.Series(values, dtype=object)
             if c.numeric:
-                frame[c.name] = pd.to_numeric(frame[c.name])
-                if c.kind in ("count", "signed_count", "integer") and frame[c.name].notna().all():
-                    frame[c.name] = frame[c.name].astype("int64")
-        return frame
+                series = pd.to_numeric(series)
+                if c.whole:
+                    series = series.astype("int64" if series.notna().all() else "Int64")
+                else:
+                    series = series.astype("float64")
+            data[c.header] = series
+        return pd.DataFrame(data, index=pd.RangeIndex(len(self.frame)))
 
 
 NoteKind = Literal["context", "notes", "caveat", "summary", "meta", "plain", "heading", "details"]
