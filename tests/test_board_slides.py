@@ -133,9 +133,13 @@ def test_every_shape_is_on_the_slide_and_no_text_overflows(force_pack, tmp_path,
     width, height = deck.slide_width, deck.slide_height
     if path is not None:
         assert (width, height) == (Cm(25.4), Cm(19.05))  # laid out to the template's own size
+    cover = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
+    for expected in ("Essex Police (force)", "12 months to March 2021", "Generated", "Licence"):
+        assert expected in cover, expected  # all there, none cut short to fit
     for number, slide in enumerate(deck.slides, start=1):
         for shape in slide.shapes:
             where = f"slide {number} ({_title(slide)!r}), {shape.name}"
+            assert shape.width > 0 and shape.height > 0, where
             assert shape.left >= 0 and shape.top >= 0, where
             assert shape.left + shape.width <= width, where
             assert shape.top + shape.height <= height, where

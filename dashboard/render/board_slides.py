@@ -201,7 +201,8 @@ def _cover(deck: Deck, cover: dict[str, str], period: str, covid: str) -> None:
     _drop_unused(slide, [title, body])
     room = footer_top(deck.prs, slide.slide_layout) - GAP - body.top
     if room > body.height:  # a template's small subtitle box: let the cover's facts use the page
-        body.height = room
+        # all four set: a placeholder's inherited position is lost when one alone is set
+        body.left, body.top, body.width, body.height = body.left, body.top, body.width, room
     centre = PP_ALIGN.CENTER
     paras = [
         Para(cover.get("Area", ""), 28, bold=True, align=centre),
