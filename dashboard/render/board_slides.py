@@ -87,13 +87,9 @@ def build_pptx(
     deck = Deck(prs, " · ".join(x for x in (TITLE, cover.get("Area", ""), period) if x))
     chart_layout = layout(prs, "chart")
     room = content_box(prs, chart_layout)
-    charts = [
-        (section, block, figure, _chart_text(block, room))
-        for section in sections
-        for block in section.blocks
-        for figure in block.figures
-    ]
-    images = iter(render([_sized(figure, room, text) for _, _, figure, text in charts]))
+    planned = [(b, f, _chart_text(b, room)) for s in sections for b in s.blocks for f in b.figures]
+    pngs = render([_sized(figure, room, text) for _, figure, text in planned])
+    charts = iter(zip(planned, pngs, strict=True))
 
     _cover(deck, cover, period, covid)
     for section in sections:
@@ -101,9 +97,9 @@ def build_pptx(
         if cards:
             _headline(deck, section.title, cards, cover.get("Area", ""), period)
         for block in section.blocks:
-            for figure in block.figures:
-                _, _, _, text = next(c for c in charts if c[1] is block and c[2] is figure)
-                _chart(deck, chart_layout, block, figure, next(images), text)
+            for _ in block.figures:  # the charts in the order they were planned and drawn
+                (chart_block, figure, text), png = next(charts)
+                _chart(deck, chart_layout, chart_block, figure, png, text)
     _caveats(deck, caveats)
     buffer = io.BytesIO()
     prs.save(buffer)
