@@ -103,6 +103,7 @@ def run(host: str | None, port: int | None) -> None:
     settings = Settings.from_env()
     try:
         settings.check_production()
+        settings.check_pptx_template()
     except RuntimeError as exc:  # a clear message, not a traceback
         raise click.ClickException(str(exc)) from None
     app = create_app(settings)

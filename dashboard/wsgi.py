@@ -7,12 +7,13 @@ lazily per process either way.
 import sys
 
 from dashboard.app import create_app
-from dashboard.core.settings import MissingBackend, Settings
+from dashboard.core.settings import BadSetting, MissingBackend, Settings
 from dashboard.web.runtime import settle_heap
 
 try:
     Settings.from_env().check_backends()
-except MissingBackend as exc:  # one line naming the extra to install, not a traceback
+    Settings.from_env().check_pptx_template()
+except (MissingBackend, BadSetting) as exc:  # one line saying what to fix, not a traceback
     print(exc, file=sys.stderr, flush=True)
     sys.exit(3)  # gunicorn's "worker failed to boot": the master stops instead of respawning
 

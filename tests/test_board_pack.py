@@ -103,22 +103,6 @@ def test_bp004_background_pdf_shows_progress_then_downloads(dash_app, client):
     assert again.status_code == 200 and again.data == content
 
 
-def test_bp005_background_pptx(dash_app, client):
-    from pptx import Presentation
-
-    job_id = start_board_pack(dash_app, client, "pptx", "?area=force&to=2021-03&covid=include")
-    name, content = board_pack_file(poll_board_pack(dash_app, client, job_id)[-1])
-    assert name == "asb-board-pack_essex-police-force_12m-to-2021-03.pptx"
-    deck = Presentation(io.BytesIO(content))
-    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
-    text = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
-    assert titles[0] == "ASB Oversight Board pack" and titles[-1] == "Caveats"
-    assert "Area: Essex Police (force)" in text
-    assert "60,391" in text  # the headline card
-    pictures = sum(1 for s in deck.slides for sh in s.shapes if sh.shape_type == 13)
-    assert pictures >= 10  # one slide per chart
-
-
 def test_bp006_background_failure_is_a_clear_message(dash_app, client, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")

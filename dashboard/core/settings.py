@@ -43,6 +43,8 @@ class Settings:
     log_level: str = field(default="INFO", metadata={"env": "LOG_LEVEL"})
     export_timeout: int = field(default=180, metadata={"env": "ASB_EXPORT_TIMEOUT"})
     export_workers: int = field(default=1, metadata={"env": "ASB_EXPORT_WORKERS"})
+    # A force's own PowerPoint template for the board pack's slides (else the shipped one).
+    pptx_template: Path | None = field(default=None, metadata={"env": "ASB_PPTX_TEMPLATE"})
     # Cookies marked Secure (HTTPS only): "auto" means yes unless in demo mode.
     cookie_secure: str = field(default="auto", metadata={"env": "ASB_COOKIE_SECURE"})
     session_hours: int = field(default=8, metadata={"env": "ASB_SESSION_HOURS"})
@@ -71,7 +73,7 @@ class Settings:
                 values[f.name] = int(raw)
             elif f.type in ("bool", bool):
                 values[f.name] = _bool(raw)
-            elif f.type in ("Path", Path):
+            elif f.type in ("Path", Path, "Path | None"):
                 values[f.name] = Path(raw)  # type: ignore[assignment]
             else:
                 values[f.name] = raw
@@ -129,6 +131,29 @@ class Settings:
                 " (or requirements/prod.lock, as the README's production install does)"
             )
 
+    def check_pptx_template(self) -> None:
+        """Refuse to start, in one line, when ASB_PPTX_TEMPLATE names a file that is not there,
+        cannot be read or is not a .pptx (a zip); the slides check its layouts when made."""
+        path = self.pptx_template
+        if path is None:
+            return
+        problem = ""
+        if not path.is_file():
+            problem = "there is no such file"
+        else:
+            try:
+                with path.open("rb") as handle:
+                    if handle.read(4) != b"PK\x03\x04":
+                        problem = "it is not a .pptx file (a .potx must be saved as .pptx)"
+            except OSError as exc:
+                problem = f"it cannot be read ({exc.strerror})"
+        if problem:
+            raise BadSetting(
+                f"Refusing to start: ASB_PPTX_TEMPLATE is {path}, but {problem}. Point it at a "
+                "readable .pptx (see the README's slide template section) or unset it to use the "
+                "shipped template."
+            )
+
     @property
     def cache_config(self) -> dict:
         """Cache settings: Redis when CACHE_REDIS_URL is set, else CACHE_TYPE or SimpleCache."""
@@ -165,6 +190,10 @@ class Settings:
             if "CACHE_DIR" in config:
                 config["CACHE_DIR"] = str(self.instance_dir / "cache" / kind)
         return config
+
+
+class BadSetting(RuntimeError):
+    """A setting names something unusable (a file that is not there)."""
 
 
 class MissingBackend(RuntimeError):

@@ -68,6 +68,7 @@ class Block:
     figures: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)  # {caption, columns, rows}
     cards: list[dict] = field(default_factory=list)  # {title, value, lines, meta, source}
+    illustrative: bool = False  # a chart drawn from modelled (illustrative) data
 
 
 @dataclass
@@ -146,6 +147,7 @@ def blocks_from_page(page: Page) -> list[Block]:
                         notes=notes,
                         figures=[chart_figure(item).to_dict()],
                         tables=[_table_data(t) for t in tables if len(t.frame)],
+                        illustrative=item.illustrative,
                     )
                 )
             elif isinstance(item, PageSection):

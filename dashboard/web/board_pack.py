@@ -23,6 +23,7 @@ from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.render import board_pack, board_slides
 from dashboard.render.exports import ImageExportUnavailable
+from dashboard.render.slide_template import TemplateUnusable
 from dashboard.web.auth.current import audit, request_viewer
 from queries.areas import area_by_selector
 from queries.export_jobs import job_file, job_status
@@ -105,8 +106,9 @@ def make_pack(
 
 
 def failure_message(exc: Exception) -> str:
-    """A failed pack's message for its user: why charts could not be drawn, else no internals."""
-    if isinstance(exc, ImageExportUnavailable):
+    """A failed pack's message for its user: why charts could not be drawn or the slide template
+    could not be used, else no internals."""
+    if isinstance(exc, ImageExportUnavailable | TemplateUnusable):
         return str(exc)
     return (
         "The board pack could not be made because of an unexpected error (it has been logged). "
