@@ -101,15 +101,16 @@ def _plan(
     def to_appendix(title: str, data: dict) -> str:
         number = f"Table A{len(appendix) + 1}"
         rows = data["rows"]
+        # the caption's first sentence is the table's heading; the rest stays as its caption
+        heading, _, rest = (data["caption"] or title).partition(". ")
+        data = {**data, "caption": rest}
         if data.get("kinds", [""])[0] == "month" and len(rows) > APPENDIX_MONTHS:
-            data = {
-                **data,
-                "rows": rows[-APPENDIX_MONTHS:],
-                "note": f"The latest {APPENDIX_MONTHS} of its {len(rows)} months; all of them "
-                "are in the dashboard's table and its CSV and Excel downloads.",
-            }
-        heading = data["caption"].split(". ")[0].rstrip(".") if data["caption"] else title
-        appendix.append((number, heading, data))
+            data["rows"] = rows[-APPENDIX_MONTHS:]
+            data["note"] = (
+                f"The latest {APPENDIX_MONTHS} of {len(rows)} months (all of them are in the "
+                "dashboard's CSV and Excel downloads)."
+            )
+        appendix.append((number, heading.rstrip("."), data))
         return number
 
     def fits(cell: Cell) -> bool:

@@ -25,7 +25,7 @@ FULL_MM = 273.0  # the page's width less its margins
 CHART_PX = 760  # the width charts are drawn at (CSS px; shown at HALF_MM, so text stays legible)
 WIDE_CHART_MM = 152.0  # a chart with a page to itself: this wide, its words beside it
 WIDE_TEXT_MM = 112.0
-MIN_CHART_MM = 56.0  # a chart drawn shorter than this is cramped: it gets a page to itself
+MIN_CHART_MM = 52.0  # a chart drawn shorter than this is cramped: it gets a page to itself
 PX_PER_MM = CHART_PX / HALF_MM  # charts are drawn at the size they are shown
 NUM, KEEP, FLAG = " class='num'", " class='keep'", " class='flag'"
 ILLUSTRATIVE = "Illustrative data: modelled from the published force totals, not real force data."
@@ -47,6 +47,7 @@ class Cell:
     figure: dict | None = None
     image: bytes | None = None  # the figure drawn (SVG)
     wide: bool = False  # alone on its page, its words beside it
+    shown: tuple[float, float] = (HALF_MM, 80.0)  # mm on the page
     size: tuple[int, int] = (CHART_PX, 450)
     tables: list[dict] = field(default_factory=list)  # short tables shown here
     extras: list[Block] = field(default_factory=list)  # table-only blocks that follow it
@@ -69,7 +70,7 @@ def shares(data: dict) -> list[float]:
     for i, num in enumerate(numeric):
         body = max((len(str(r[i])) for r in rows[1:]), default=0)
         head = max((len(w) for w in str(rows[0][i]).split()), default=0) * 1.2  # bold
-        wants.append(max(body if num else min(body, 34), head, 4) + 2)
+        wants.append(max(body if num else min(body, 44), head, 4) + 2)
     total = sum(wants)
     return [w / total for w in wants]
 
@@ -157,13 +158,13 @@ def sheets(cells: list[Cell]) -> list[list[Cell]]:
     return pages
 
 
-def table_html(data: dict, number: str = "") -> str:
+def table_html(data: dict) -> str:
     """A table with its caption, numbers right-aligned, its header repeated on each page, and
     its first and last rows kept together so that no page holds fewer than KEEP_ROWS of it."""
     numeric = data.get("numeric") or [False] * len(data["columns"])
-    label = f"<span class='number'>{escape(number)}.</span> " if number else ""
     note = f" {escape(data['note'])}" if data.get("note") else ""
     flag = " <span class='flag'>Illustrative (modelled)</span>" if data.get("illustrative") else ""
+    text = f"{escape(data['caption'])}{note}{flag}".strip()
     head = "".join(
         f"<th scope='col'{NUM if n else ''}>{escape(c)}</th>"
         for c, n in zip(data["columns"], numeric, strict=True)
@@ -187,26 +188,32 @@ def table_html(data: dict, number: str = "") -> str:
     cols = "".join(f"<col style='width:{100 * share:.1f}%'>" for share in shares(data))
     return (
         f"<table class='data{whole}'>"
-        f"<caption>{label}{escape(data['caption'])}{note}{flag}</caption>"
+        f"<caption>{text}</caption>"
         f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>{body}</table>"
     )
 
 
 def place(pages: list[list[Cell]]) -> None:
-    """Fix each chart's shape to the room it has, so it is drawn to fit rather than shrunk."""
+    """Fix each chart's drawn size to the room it has: drawn to the column's width and the
+    height left, but never squeezed below 90% of its own height (its legend and notes would
+    crush the plot); a chart that would be is drawn taller and shown scaled down to fit."""
     for page in pages:
         for cell in page:
             cell.wide = len(page) == 1 and cell.figure is not None
             width = WIDE_CHART_MM if cell.wide else HALF_MM
             if cell.figure is not None:
                 height = max(chart_mm(cell, width), MIN_CHART_MM)
-                cell.size = (round(width * PX_PER_MM), round(height * PX_PER_MM))
+                layout = cell.figure.get("layout", {})
+                own = int(layout.get("height") or 450) * width / HALF_MM
+                drawn = max(height * PX_PER_MM, 0.9 * own)
+                cell.size = (round(width * PX_PER_MM), round(drawn))
+                cell.shown = (width * height * PX_PER_MM / drawn, height)
 
 
 def _img(cell: Cell) -> str:
     if cell.image is None:
         return ""
-    width, height = (v / PX_PER_MM for v in cell.size)
+    width, height = cell.shown
     uri = "data:image/svg+xml;base64," + base64.b64encode(cell.image).decode("ascii")
     alt = cell.block.summary or cell.block.title
     return (
@@ -329,7 +336,7 @@ def pack_html(
         for number, title, data in appendix:
             out.append(
                 f"<div class='long'><h3>{escape(number)}: {escape(title)}</h3>"
-                f"{table_html(data, number)}</div>"
+                f"{table_html(data)}</div>"
             )
         out.append("</div>")
     out.append("<div class='columns'><h2>Caveats</h2><ul class='list'>")
