@@ -214,7 +214,8 @@ def _img(cell: Cell) -> str:
     if cell.image is None:
         return ""
     width, height = cell.shown
-    uri = "data:image/svg+xml;base64," + base64.b64encode(cell.image).decode("ascii")
+    mime = "image/png" if cell.image.startswith(b"\x89PNG") else "image/svg+xml"
+    uri = f"data:{mime};base64," + base64.b64encode(cell.image).decode("ascii")
     alt = cell.block.summary or cell.block.title
     return (
         f"<div class='chart'><img src='{uri}' alt='{escape(alt, quote=True)}' "

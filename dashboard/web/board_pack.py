@@ -85,6 +85,14 @@ def make_pack(
     params: dict, fmt: str, viewer: Viewer, progress: Progress = _quiet
 ) -> tuple[str, bytes]:
     """(file name, content) of the board pack for `params` as "pdf" or "pptx", for `viewer`."""
+    warm = board_pack.warm_charts()  # Chromium opens while the pages are built
+    try:
+        return _make_pack(params, fmt, viewer, progress)
+    finally:
+        board_pack.stop_charts(warm)
+
+
+def _make_pack(params: dict, fmt: str, viewer: Viewer, progress: Progress) -> tuple[str, bytes]:
     filters, cover, sections = sections_for(params, viewer, progress)
     pages = len(sections)
     figures = sum(len(b.figures) for s in sections for b in s.blocks)
