@@ -189,6 +189,18 @@ def _plan(
     return headline, cells, appendix
 
 
+def _without_source_note(figure: dict) -> dict:
+    """The figure without its in-chart "Source: …" note: the pack prints the same words (and
+    the period, area and data-to month) as text under each chart, where they cannot be cut off
+    or overlap a legend at the chart's printed size."""
+    layout = figure.get("layout", {})
+    notes = layout.get("annotations") or []
+    kept = [a for a in notes if not str(a.get("text", "")).startswith("Source: ")]
+    if len(kept) == len(notes):
+        return figure
+    return {**figure, "layout": {**layout, "annotations": kept}}
+
+
 def pack_document(
     cover: dict[str, str],
     sections: list[Section],
@@ -203,7 +215,9 @@ def pack_document(
     charted = [c for c in cells if c.figure is not None]
     if charted:
         images = render(
-            [c.figure for c in charted], fmt=CHART_FORMAT, sizes=[c.size for c in charted]
+            [_without_source_note(c.figure) for c in charted if c.figure is not None],
+            fmt=CHART_FORMAT,
+            sizes=[c.size for c in charted],
         )
         for cell, image in zip(charted, images, strict=True):
             cell.image = image
