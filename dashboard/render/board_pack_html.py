@@ -295,7 +295,7 @@ def pack_html(
     """The whole pack as one HTML document (lang en-GB, titled, headings in order)."""
     title = f"ASB Oversight Board pack: {cover.get('Area', '')}, {cover.get('Period', '')}"
     facts = "".join(
-        f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in cover.items() if k != "Note"
+        f"<dt>{escape(k)}:</dt><dd>{escape(v)}</dd>" for k, v in cover.items() if k != "Note"
     )
     out = [
         "<!doctype html><html lang='en-GB'><head><meta charset='utf-8'>",
