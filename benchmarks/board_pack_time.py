@@ -1,4 +1,5 @@
-"""How long a district's board pack takes, PDF and slides, built the way the app builds it.
+"""How long a district's board pack takes, PDF and slides, built the way the app builds it
+(and how many pages each PDF has).
 
 The pack for Colchester, 12 months to each of three period ends (so no run reuses another's
 page cache), through `dashboard.web.board_pack.make_pack` with a system viewer: every page
@@ -8,6 +9,7 @@ built, every chart drawn by kaleido, the document laid out. Used by benchmarks/r
 
 from __future__ import annotations
 
+import io
 import json
 import statistics
 import sys
@@ -34,17 +36,22 @@ def measure(url: str) -> dict:
     results: dict = {}
     with app.server.app_context():
         for fmt in ("pdf", "pptx"):
-            times, sizes = [], []
+            times, sizes, pages = [], [], []
             for to in PERIODS:
                 params = {"area": "district:Colchester", "to": to, "covid": "include"}
                 started = time.perf_counter()
                 _name, content = make_pack(params, fmt, Viewer.system())
                 times.append(time.perf_counter() - started)
                 sizes.append(len(content) / 1e6)
+                if fmt == "pdf":  # the page count a board files
+                    from pypdf import PdfReader
+
+                    pages.append(len(PdfReader(io.BytesIO(content)).pages))
             results[fmt] = {
                 "median_s": round(statistics.median(times), 1),
                 "runs_s": [round(t, 1) for t in times],
                 "size_mb": round(max(sizes), 1),
+                **({"pages": pages} if pages else {}),
             }
     return results
 

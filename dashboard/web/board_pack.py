@@ -25,6 +25,7 @@ from dashboard.render import board_pack, board_slides
 from dashboard.render.exports import ImageExportUnavailable
 from dashboard.render.slide_template import TemplateUnusable
 from dashboard.web.auth.current import audit, request_viewer
+from queries._cache import data_version
 from queries.areas import area_by_selector
 from queries.export_jobs import job_file, job_status
 
@@ -65,12 +66,14 @@ def sections_for(
         )
         model = build(page_filters, choices, viewer)
         sections.append(board_pack.Section(title, board_pack.blocks_from_page(model)))
-    cover = {
+    covid = covid_text(filters)
+    cover = {  # the filters in words, never the query string
         "Area": area.label,
-        "Period": f"{period_label(month_of(filters.to))}, {covid_text(filters)}",
+        "Period": period_label(month_of(filters.to)),
+        "Covid breaches": covid[0].upper() + covid[1:],
         "Data to": " · ".join(f"{what} {when}" for what, when in data_to_items()),
+        "Data version": f"data load {data_version()}",
         "Generated": board_pack.generated_at(),
-        "Filters": filters.query_string(),
         "Note": "Figures marked illustrative are modelled from the published force totals, not "
         "real force data; see the Methods section.",
     }
@@ -83,17 +86,25 @@ def make_pack(
     params: dict, fmt: str, viewer: Viewer, progress: Progress = _quiet
 ) -> tuple[str, bytes]:
     """(file name, content) of the board pack for `params` as "pdf" or "pptx", for `viewer`."""
+    warm = board_pack.warm_charts()  # Chromium opens while the pages are built
+    try:
+        return _make_pack(params, fmt, viewer, progress)
+    finally:
+        board_pack.stop_charts(warm)
+
+
+def _make_pack(params: dict, fmt: str, viewer: Viewer, progress: Progress) -> tuple[str, bytes]:
     filters, cover, sections = sections_for(params, viewer, progress)
     pages = len(sections)
     figures = sum(len(b.figures) for s in sections for b in s.blocks)
     steps = pages + figures + 1
 
-    def render(figs: list[dict]) -> list[bytes]:
+    def render(figs: list[dict], **options) -> list[bytes]:
         def drawn(done: int, total: int) -> None:
             progress(pages + done, steps, f"Drawing chart {done} of {total}")
 
         progress(pages, steps, f"Drawing chart 1 of {len(figs)}")
-        return board_pack.render_figures(figs, drawn)
+        return board_pack.render_figures(figs, drawn, **options)
 
     if fmt == "pptx":
         content = board_slides.build_pptx(cover, sections, CAVEATS, render)
