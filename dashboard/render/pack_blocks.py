@@ -78,7 +78,8 @@ def _table_data(table: ModelTable) -> dict:
 
 def _card_data(card: Card) -> dict:
     return {
-        "title": card.title,
+        # a force-wide figure on a narrower area's pack says so, as the screen does
+        "title": f"{card.title} (force-wide)" if card.context else card.title,
         "value": card.value,
         "lines": [
             *[_inline_text(v) for v in card.verdicts],
