@@ -84,6 +84,7 @@ def build_pptx(
     drawn, so a bad template fails at once with slide_template.TemplateUnusable."""
     prs = open_template(template or configured_template())
     period, covid = _period_and_covid(cover.get("Period", ""))
+    covid = cover.get("Covid breaches") or covid  # the cover says it apart from the period
     deck = Deck(prs, " · ".join(x for x in (TITLE, cover.get("Area", ""), period) if x))
     chart_layout = layout(prs, "chart")
     room = content_box(prs, chart_layout)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, current_app, has_app_context, request
 
 from dashboard.builders.common import covid_text, data_to_items, month_of, slug
 from dashboard.builders.filters import filters_from_params
@@ -107,7 +107,9 @@ def _make_pack(params: dict, fmt: str, viewer: Viewer, progress: Progress) -> tu
         return board_pack.render_figures(figs, drawn, **options)
 
     if fmt == "pptx":
-        content = board_slides.build_pptx(cover, sections, CAVEATS, render)
+        # this app's own template setting (create_app's overrides included), else the shipped one
+        template = current_app.config.get("ASB_PPTX_TEMPLATE") if has_app_context() else None
+        content = board_slides.build_pptx(cover, sections, CAVEATS, render, template)
     else:
         content = board_pack.build_pdf(cover, sections, CAVEATS, METHODS, render)
     progress(steps, steps, "Finishing the document")

@@ -22,6 +22,7 @@ def flask_config(settings: Settings) -> dict:
         ASB_DEMO=settings.demo,
         ASB_EXPORT_TIMEOUT=settings.export_timeout,
         ASB_EXPORT_WORKERS=settings.export_workers,
+        ASB_PPTX_TEMPLATE=settings.pptx_template,  # None: the shipped template
         ASB_LOCKOUT_ATTEMPTS=settings.lockout_attempts,
         ASB_LOCKOUT_MINUTES=settings.lockout_minutes,
         ASB_OIDC_ENABLED=bool(settings.oidc_issuer and settings.oidc_client_id),
