@@ -218,3 +218,23 @@ def test_pg012_methods_lists_loads_and_caveats(client):
         "Open Government Licence v3.0",
     ):
         assert expected in text, expected
+
+
+def test_pg020_targets_admin_instructions_only_for_administrators(default_db):
+    """How to replace the default targets is for administrators; a board member sees the
+    targets and that they are the dashboard's defaults, not instructions to edit files."""
+    from dashboard.builders import targets
+    from dashboard.builders.filters import filters_from_params
+    from dashboard.core.viewer import Viewer
+    from dashboard.model import Note, walk
+
+    def notes(role: str) -> str:
+        viewer = Viewer("u", "U", role)
+        filters, _, choices = filters_from_params({}, viewer, ids.TARGETS)
+        page = targets.build(filters, choices, viewer)
+        return " ".join(n.text for n in walk(page.blocks) if isinstance(n, Note))
+
+    board = notes("viewer")
+    assert "default target 10% below the pre-plan baseline (12m to March 2016)." in board
+    assert "Edit this file" not in board and "For administrators" not in board
+    assert "For administrators" in notes("admin") and "asb-dashboard load targets" in notes("admin")
