@@ -185,13 +185,14 @@ def test_pg011_every_chart_states_period_area_source_and_exports(client, page):
     text, figs, _ = render(client, page, area=area)
     assert figs
     data_to_line = text.split("Data to: ", 1)[1][:200]
+    assert re.search(r"[A-Z][a-z]+ \d{4}", data_to_line), data_to_line
     for graph_id, fig in figs.items():
+        # On screen the chart's heading and meta line say title, source and "Data to"; the
+        # figure drops its own (they ran under the modebar at 390 px). Images keep them:
+        # tests/test_figures.py.
         annotations = " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
-        assert "Source:" in annotations, graph_id
-        # The image says how current its source is: one of the page's "Data to" dates.
-        stamped = re.search(r"Data to ([A-Z][a-z]+ \d{4})", annotations)
-        assert stamped and stamped.group(1) in data_to_line, (graph_id, annotations)
-        assert fig["layout"]["title"]["text"], graph_id
+        assert "Source:" not in annotations, graph_id
+        assert not fig["layout"]["title"].get("text"), graph_id
     assert text.count("Period:") >= len(figs)
     assert text.count("Data to: ") >= len(figs)
     assert text.count("Data table:") >= len(figs)

@@ -60,6 +60,10 @@ def finish(
             "yanchor": "top",
             "entrywidth": 0.5,
             "entrywidthmode": "fraction",
+            # "grouped" (Plotly's default once a trace has a legendgroup) stacks a horizontal
+            # legend's groups one a row, past the rows reserved for it.
+            "traceorder": "normal",
+            "font": {"size": 13},
         },
         hovermode=fig.layout.hovermode or "x unified",
     )
@@ -92,6 +96,49 @@ def stamp_data_to(fig: go.Figure, data_to: str) -> go.Figure:
     fig.layout.margin.b = (fig.layout.margin.b or 0) + extra
     fig.layout.height = (fig.layout.height or 450) + extra
     return fig
+
+
+SCREEN_TOP = 36  # room for Plotly's modebar above the plot
+SCREEN_TICKS = 48  # x tick labels and axis title under the plot
+SCREEN_ROW = 22  # one legend row: at 390 px wide each entry takes a row
+
+
+def screen_figure(fig: go.Figure | dict) -> go.Figure | dict:
+    """The figure for the screen: no in-figure title, subtitle or source note (the chart block's
+    heading and meta line say them, and at 390 px the title ran under the modebar) and the
+    legend at the foot of the figure, where Plotly grows the bottom margin to fit however many
+    rows it wraps to. Images keep finish()'s self-contained layout: this returns a new figure
+    that shares the traces and leaves `fig` as it is."""
+    if not isinstance(fig, go.Figure):
+        return fig
+    layout = fig.layout.to_plotly_json()
+    title = layout.get("title") or {}
+    if not title.get("text"):
+        return fig
+    margin = layout.get("margin") or {}
+    height = layout.get("height") or 450
+    plot_h = height - (margin.get("t") or 0) - (margin.get("b") or 0)
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    legend = layout.get("legend") or {}
+    beside = legend.get("orientation") == "v"  # the map's bands sit beside it: leave them
+    rows = entries if layout.get("showlegend") and not beside else 0
+    layout["annotations"] = [
+        a for a in layout.get("annotations", ()) if not str(a.get("text", "")).startswith("Source: ")
+    ]
+    layout["title"] = {"text": ""}
+    layout["margin"] = {**margin, "t": SCREEN_TOP, "b": 24 if rows else SCREEN_TICKS}
+    layout["height"] = plot_h + SCREEN_TOP + SCREEN_TICKS + rows * SCREEN_ROW + (12 if rows else 0)
+    if not beside:
+        layout["legend"] = {
+            **{k: v for k, v in legend.items() if k not in ("entrywidth", "entrywidthmode")},
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+        }
+    layout["xaxis"] = {**(layout.get("xaxis") or {}), "automargin": True}
+    # A dict, not a go.Figure: building a Figure re-validates every trace (slow on the map).
+    return {"data": list(fig.data), "layout": layout}
 
 
 def add_events(fig: go.Figure, events: Sequence, start: dt.date, end: dt.date) -> None:
