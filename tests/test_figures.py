@@ -180,3 +180,12 @@ def test_fig009_msg_position_title_is_short_and_funnel_labels_only_the_force(cha
     assert mine["mode"] == "markers+text"
     rates = image(charts["msg-rates"])
     assert len(legend_entries(rates)) <= 6  # peers share one grey entry
+
+
+def test_fig010_victims_questions_read_across_not_turned(charts):
+    fig = image(charts["per-victims"])
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    assert len(bars) == 3 and all(t["orientation"] == "h" for t in bars)
+    for bar in bars:  # sentences wrapped to short lines, labels of one precision
+        assert all(len(line) <= 22 for q in bar["y"] for line in q.split("<br>"))
+        assert all(re.fullmatch(r"\d+%", t) for t in bar["text"])
