@@ -129,6 +129,10 @@ def test_fig004_event_markers_are_numbered_and_keyed_in_the_image(charts):
     assert "1 Single Online Home (Aug 2019)" in key
     assert "2 First national lockdown (Mar 2020)" in key
     assert f"{len(numbers)} " in key
+    # On screen the list under the chart is the key: numbered as the marks are.
+    (listed,) = [n for n in charts["inc-trend"].notes if "Events" in n.text]
+    assert [item.split(".")[0] for item in listed.items] == numbers
+    assert listed.items[1].startswith("2. 23 March 2020: First national lockdown")
 
 
 def test_fig005_bar_labels_use_one_precision_and_12px(charts):

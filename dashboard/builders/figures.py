@@ -298,7 +298,9 @@ def incidents_trend(
             "showgrid": False,
         },
     )
-    key = add_events(fig, events, monthly["month"].min(), monthly["month"].max())
+    last = monthly["month"].max()
+    month_end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    key = add_events(fig, events, monthly["month"].min(), month_end)  # all of the last month
     return finish(fig, title, subtitle, source, illustrative, height=460, key=key)
 
 
