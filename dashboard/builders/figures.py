@@ -527,7 +527,7 @@ def attendance_chart(
             "tickmode": "linear",
             "tick0": 0,
             "dtick": step,
-            "tickformat": ",d",
+            "tickformat": "~s",  # "60k": room for six year labels between two axes at 390 px
         },
         yaxis2={  # four steps, as the left axis, so the gridlines serve both
             "title": "% attended",
@@ -617,6 +617,7 @@ def _period_ticks(fig: go.Figure, periods) -> None:
         tickvals=periods,
         ticktext=[y if same else f"{m}<br>{y}" for m, y in ends],
         tickangle=0,
+        tickfont={"size": 12},
         title=f"12 months to {month_names.get(next(iter(months)), '')}" if same else None,
     )
 
