@@ -182,6 +182,8 @@ def test_fig009_msg_position_title_is_short_and_funnel_labels_only_the_force(cha
     assert peers["mode"] == "markers"
     mine = next(t for t in funnel if t["name"] == "This force")
     assert mine["mode"] == "markers+text"
+    assert not image(charts["msg-funnel"])["layout"].get("annotations", [])[:-1]  # only the note
+    assert any(t["name"].startswith("MSG average (weighted), ") for t in funnel)
     rates = image(charts["msg-rates"])
     assert len(legend_entries(rates)) <= 6  # peers share one grey entry
 

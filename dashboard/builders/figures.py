@@ -732,11 +732,13 @@ def funnel_plot(
                 line={"color": colour, "dash": dash},
                 hoverinfo="skip",
             )
-    fig.add_hline(
-        y=average,
+    fig.add_hline(y=average, line={"color": BLACK, "width": 1})
+    fig.add_scatter(  # named in the legend: a label on the line overprinted the forces at 390 px
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=f"MSG average (weighted), {average:.1f}",
         line={"color": BLACK, "width": 1},
-        annotation_text="MSG average (weighted)",
-        annotation_position="top left",
     )
     mine = table["force_id"] == force_id
     fig.add_scatter(  # peers named on hover and in the table: their labels overprinted
