@@ -303,13 +303,20 @@ def test_brw015_charts_draw_near_the_viewport_then_when_idle_and_again_after_a_f
     # Every chart is drawn without scrolling: the first as it arrives, the rest in idle time.
     wait_js(page, "document.querySelectorAll('.chart-pending').length === 0")
     assert page.locator(".chart-block .js-plotly-plot .xtick").count() > 0
-    titles = page.locator("#inc-forecast .gtitle").text_content()
-    assert "Colchester" in titles
+    # On screen the chart's area is on its meta line (the figure leaves its title to the page);
+    # the chart itself is redrawn with the new area's values (its y ticks change).
+    assert "Colchester" in page.locator("#inc-forecast .chart-meta").text_content()
+    ticks = (
+        "Array.from(document.querySelectorAll('#inc-forecast .ytick'))"
+        ".map(t => t.textContent).join('|')"
+    )
+    before = page.evaluate(ticks)
+    assert before
     page.select_option("#incidents-filter-area", "district:Harlow")
     wait_js(
         page,
-        "document.querySelector('#inc-forecast .gtitle') &&"
-        " document.querySelector('#inc-forecast .gtitle').textContent.includes('Harlow')",
+        "document.querySelector('#inc-forecast .chart-meta').textContent.includes('Harlow') &&"
+        f" !document.querySelector('#inc-forecast .chart-pending') && ({ticks}) !== {before!r}",
     )
     wait_js(page, "document.querySelectorAll('.chart-pending').length === 0")
     assert page.console_problems == []

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,6 +26,9 @@ IMPROVEMENT, CONCERN = BLUE, VERMILLION
 CATEGORY_COLOURS = {"personal": PINK, "nuisance": BLUE, "environmental": GREEN}
 
 
+NOTE_WIDTH = 130  # characters of an 11 px source note a line, in a 1200 px image
+
+
 def finish(
     fig: go.Figure,
     title: str,
@@ -31,14 +36,23 @@ def finish(
     source: str,
     illustrative: bool = False,
     height: int = 420,
+    key: Sequence[str] = (),
 ) -> go.Figure:
-    """Title, subtitle, legend and source line laid out in pixels so they never overlap."""
+    """Title, subtitle, legend and source line laid out in pixels so they never overlap.
+
+    `key` lines (what numbered marks on the chart are) go under the source, so an image reads
+    alone; the screen's own table lists them.
+    """
     note = f"Source: {source}" + ("  ·  Illustrative data (modelled)" if illustrative else "")
+    # Wrapped, so a wide left margin (long district names) cannot push it off the image.
+    lines = [*textwrap.wrap(note, NOTE_WIDTH, subsequent_indent="  "), *key]
+    note = "<br>".join(lines)
     entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
     rows = math.ceil(entries / 2) if entries > 1 else 0  # two entries a row, to be safe
     legend_top, row_h = 58, 24
     note_top = legend_top + rows * row_h + 8
-    bottom = note_top + 30
+    bottom = note_top + 30 + 16 * (len(lines) - 1)
+    height += 16 * (len(lines) - 1)
     top = 100
     height += rows * row_h
     plot_h = height - top - bottom
@@ -60,9 +74,15 @@ def finish(
             "yanchor": "top",
             "entrywidth": 0.5,
             "entrywidthmode": "fraction",
+            # "grouped" (Plotly's default once a trace has a legendgroup) stacks a horizontal
+            # legend's groups one a row, past the rows reserved for it.
+            "traceorder": "normal",
+            "font": {"size": 13},
         },
         hovermode=fig.layout.hovermode or "x unified",
     )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     fig.add_annotation(
         text=note,
         xref="paper",
@@ -94,8 +114,54 @@ def stamp_data_to(fig: go.Figure, data_to: str) -> go.Figure:
     return fig
 
 
-def add_events(fig: go.Figure, events: Sequence, start: dt.date, end: dt.date) -> None:
-    """Dotted lines at each event in range, named on hover (a table lists them too)."""
+SCREEN_TOP = 36  # room for Plotly's modebar above the plot
+SCREEN_TICKS = 48  # x tick labels and axis title under the plot
+SCREEN_ROW = 22  # one legend row: at 390 px wide each entry takes a row
+
+
+def screen_figure(fig: go.Figure | dict) -> go.Figure | dict:
+    """The figure for the screen: no in-figure title, subtitle or source note (the chart block's
+    heading and meta line say them, and at 390 px the title ran under the modebar) and the
+    legend at the foot of the figure, where Plotly grows the bottom margin to fit however many
+    rows it wraps to. Images keep finish()'s self-contained layout: this returns a new figure
+    that shares the traces and leaves `fig` as it is."""
+    if not isinstance(fig, go.Figure):
+        return fig
+    layout = fig.layout.to_plotly_json()
+    title = layout.get("title") or {}
+    if not title.get("text"):
+        return fig
+    margin = layout.get("margin") or {}
+    height = layout.get("height") or 450
+    plot_h = height - (margin.get("t") or 0) - (margin.get("b") or 0)
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    legend = layout.get("legend") or {}
+    beside = legend.get("orientation") == "v"  # the map's bands sit beside it: leave them
+    rows = entries if layout.get("showlegend") and not beside else 0
+    layout["annotations"] = [
+        a
+        for a in layout.get("annotations", ())
+        if not str(a.get("text", "")).startswith("Source: ")
+    ]
+    layout["title"] = {"text": ""}
+    layout["margin"] = {**margin, "t": SCREEN_TOP, "b": 24 if rows else SCREEN_TICKS}
+    layout["height"] = plot_h + SCREEN_TOP + SCREEN_TICKS + rows * SCREEN_ROW + (12 if rows else 0)
+    if not beside:
+        layout["legend"] = {
+            **{k: v for k, v in legend.items() if k not in ("entrywidth", "entrywidthmode")},
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+        }
+    layout["xaxis"] = {**(layout.get("xaxis") or {}), "automargin": True}
+    # A dict, not a go.Figure: building a Figure re-validates every trace (slow on the map).
+    return {"data": list(fig.data), "layout": layout}
+
+
+def add_events(fig: go.Figure, events: Sequence, start: dt.date, end: dt.date) -> list[str]:
+    """Dotted lines at each event in range, numbered on the chart (staggered in height, as
+    events come weeks apart) and named on hover; returns the key lines for finish()."""
     shown = [e for e in events if start <= e.date <= end]
     lines = [
         {
@@ -115,16 +181,61 @@ def add_events(fig: go.Figure, events: Sequence, start: dt.date, end: dt.date) -
         fig.add_trace(
             go.Scatter(
                 x=[e.date for e in shown],
-                y=[1.0] * len(shown),
+                y=[1.0 - 0.08 * (i % 4) for i in range(len(shown))],
                 yaxis="y3",
-                mode="markers",
+                mode="markers+text",
                 marker={"symbol": "triangle-down", "size": 10, "color": GREY},
-                name="Events",
-                text=[e.title for e in shown],
-                hovertemplate="%{text}<extra></extra>",
+                name="Events (numbered)",
+                text=[str(i) for i in range(1, len(shown) + 1)],
+                textposition="middle right",
+                textfont={"size": 12, "color": BLACK},
+                customdata=[e.title for e in shown],
+                hovertemplate="%{text}: %{customdata}<extra></extra>",
+                cliponaxis=False,
             )
         )
         fig.update_layout(yaxis3={"overlaying": "y", "range": [0, 1.05], "visible": False})
+    return event_key(shown)
+
+
+def event_key(shown: Sequence) -> list[str]:
+    """'Events: 1 Title (Mon YYYY); 2 ...' in lines of at most about NOTE_WIDTH characters."""
+    items = [f"{i} {e.title} ({e.date:%b %Y})" for i, e in enumerate(shown, 1)]
+    lines: list[str] = []
+    line = "Events:"
+    for item in items:
+        if len(line) + len(item) > NOTE_WIDTH:
+            lines.append(line)
+            line = " "
+        line += f" {item};"
+    if items:
+        lines.append(line.rstrip(";"))
+    return lines
+
+
+def nice_step(span: float, intervals: int) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10^k step that covers `span` in `intervals` steps."""
+    raw = max(span, 1e-9) / intervals
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
+
+
+def round_twin_axes(left_max: float, right_max: float) -> tuple[dict, dict]:
+    """Ranges and steps for two axes from zero: round ticks on both, gridlines shared."""
+    best = None
+    for n in (4, 5, 6):
+        steps = nice_step(left_max, n), nice_step(right_max, n)
+        waste = (n * steps[0] - left_max) / max(left_max, 1e-9) + (n * steps[1] - right_max) / max(
+            right_max, 1e-9
+        )
+        if best is None or waste < best[0]:
+            best = (waste, n, steps)
+    assert best is not None
+    _, n, (left, right) = best
+    return (
+        {"range": [0, n * left], "tickmode": "linear", "tick0": 0, "dtick": left},
+        {"range": [0, n * right], "tickmode": "linear", "tick0": 0, "dtick": right},
+    )
 
 
 def incidents_trend(
@@ -171,19 +282,26 @@ def incidents_trend(
         line={"color": BLUE, "width": 3, "dash": "dash"},
         hovertemplate="%{y:,.0f}",
     )
+    left, right = round_twin_axes(
+        float(monthly["incidents"].max() or 1),
+        float(max([v for v in [*rolling_incl, *rolling_excl] if v is not None], default=1)),
+    )
     fig.update_layout(
         barmode="stack",
-        yaxis={"title": "Incidents per month", "rangemode": "tozero"},
+        yaxis={"title": "Incidents per month", **left, "tickformat": ",d"},
         yaxis2={
             "title": "Rolling 12-month total",
             "overlaying": "y",
             "side": "right",
-            "rangemode": "tozero",
+            **right,
+            "tickformat": ",d",
             "showgrid": False,
         },
     )
-    add_events(fig, events, monthly["month"].min(), monthly["month"].max())
-    return finish(fig, title, subtitle, source, illustrative, height=460)
+    last = monthly["month"].max()
+    month_end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    key = add_events(fig, events, monthly["month"].min(), month_end)  # all of the last month
+    return finish(fig, title, subtitle, source, illustrative, height=460, key=key)
 
 
 def category_share(
@@ -198,11 +316,20 @@ def category_share(
             y=part["share"],
             name=category.capitalize(),
             marker_color=CATEGORY_COLOURS[category],
-            text=part["share"].round(1),
-            texttemplate="%{text}%",
+            texttemplate="%{y:.0f}%",  # one precision; the hover and table give one decimal
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont={"size": 12},
             hovertemplate="%{y:.1f}%",
         )
-    fig.update_layout(barmode="stack", yaxis={"title": "% of incidents", "range": [0, 100]})
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"title": "% of incidents", "range": [0, 100]},
+        # A label that does not fit level at 12 px is left off, not shrunk or turned.
+        uniformtext={"minsize": 12, "mode": "hide"},
+    )
+    _period_ticks(fig, sorted(shares["period"].unique()))
     return finish(fig, title, subtitle, source, illustrative)
 
 
@@ -332,6 +459,7 @@ def forecast_chart(
             y=list(f["hi95"]) + list(f["lo95"])[::-1],
             fill="toself",
             fillcolor=rgba + "0.12)",
+            mode="lines",
             line={"width": 0},
             name=f"95% interval, {name}",
             hoverinfo="skip",
@@ -341,6 +469,7 @@ def forecast_chart(
             y=list(f["hi80"]) + list(f["lo80"])[::-1],
             fill="toself",
             fillcolor=rgba + "0.25)",
+            mode="lines",
             line={"width": 0},
             name=f"80% interval, {name}",
             hoverinfo="skip",
@@ -384,23 +513,35 @@ def attendance_chart(
         text=annual["pct"].round(0).astype(int),
         texttemplate="%{text}%",
         textposition="top center",
+        textfont={"size": 12},  # six fit apart at 390 px
+        cliponaxis=False,
         line={"color": BLACK, "width": 2},
         hovertemplate="%{y:.1f}%",
     )
+    step = nice_step(float(annual["incidents"].max() or 1), 4)
     fig.update_layout(
         barmode="group",
-        yaxis={"title": "Incidents"},
-        yaxis2={
+        yaxis={
+            "title": "Incidents",
+            "range": [0, 4 * step],
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": step,
+            "tickformat": "~s",  # "60k": room for six year labels between two axes at 390 px
+        },
+        yaxis2={  # four steps, as the left axis, so the gridlines serve both
             "title": "% attended",
             "overlaying": "y",
             "side": "right",
             "range": [0, 100],
             "tickmode": "linear",
+            "tick0": 0,
             "dtick": 25,
             "ticksuffix": "%",
             "showgrid": False,
         },
     )
+    _period_ticks(fig, sorted(annual["period"].unique()))
     return finish(fig, title, subtitle, source, illustrative)
 
 
@@ -419,31 +560,66 @@ def district_bars(
     """Districts as sorted horizontal bars, the selected one highlighted, and a reference line."""
     frame = frame.sort_values(value)
     colours = [ORANGE if d == highlight else BLUE for d in frame["district"]]
+    whole = bool((frame[value].dropna() % 1 == 0).all())
+    fmt = ",.0f" if whole else ".1f"  # one precision for every bar
+    top = max(float(frame[value].max() or 0), reference or 0.0)
     fig = go.Figure(
         go.Bar(
             x=frame[value],
             y=frame["district"],
             orientation="h",
             marker_color=colours,
-            hovertemplate=f"%{{x:.1f}} {label}<extra></extra>",
-            text=frame[value].round(1),
-            textposition="outside",
+            hovertemplate=f"%{{x:{fmt}}} {label}<extra></extra>",
+            texttemplate=f"%{{x:{fmt}}}",
+            # Inside the bar's end, over the reference line (drawn below the bars), where
+            # there is room; outside, and never clipped, where there is not.
+            textposition="auto",
+            insidetextanchor="end",
+            textfont={"size": 12},
+            cliponaxis=False,
         )
     )
     if reference is not None:
         fig.add_vline(
             x=reference,
+            layer="below",
             line={"color": BLACK, "dash": "dash"},
-            annotation_text=reference_label,
+            annotation_text=f"{reference_label} {reference:{fmt}}".strip(),
             annotation_position="top",
+            annotation_yanchor="bottom",
+            annotation_font={"size": 12},
         )
-    fig.update_layout(xaxis={"title": label}, hovermode="closest", showlegend=False)
+    fig.update_layout(
+        xaxis={"title": label, "range": [0, top * 1.12]},
+        yaxis={"automargin": True},
+        uniformtext={"minsize": 12, "mode": "show"},
+        hovermode="closest",
+        showlegend=False,
+    )
     return finish(fig, title, subtitle, source, illustrative, height=440)
 
 
 def _period_ticks(fig: go.Figure, periods) -> None:
-    """Label 12-month periods as the report does: '12m to Mar 2020'."""
-    fig.update_xaxes(tickvals=list(periods), ticktext=[f"12m to {p:%b %Y}" for p in periods])
+    """Label 12-month periods by the year they end, the axis title saying the month
+    ("12 months to March"), so six fit level at 390 px; 'Mon<br>YYYY' if the months differ."""
+    periods = list(periods)
+    ends = []
+    for p in periods:
+        if isinstance(p, str):
+            found = re.search(r"([A-Z][a-z]{2})[a-z]* (\d{4})\s*$", p)
+            ends.append((found.group(1), found.group(2)) if found else (p, ""))
+        else:
+            ends.append((f"{p:%b}", f"{p:%Y}"))
+    months = {m for m, _ in ends}
+    same = len(months) == 1 and all(y for _, y in ends)
+    month_names = {f"{dt.date(2000, n, 1):%b}": f"{dt.date(2000, n, 1):%B}" for n in range(1, 13)}
+    fig.update_xaxes(
+        tickvals=periods,
+        ticktext=[y if same else f"{m}<br>{y}" for m, y in ends],
+        tickangle=0,
+        tickfont={"size": 12},
+        title=f"12 months to {month_names.get(next(iter(months)), '')}" if same else None,
+    )
 
 
 def msg_rates(
@@ -464,20 +640,27 @@ def msg_rates(
         y=list(stats["mean"] + stats["sd"]) + list(stats["mean"] - stats["sd"])[::-1],
         fill="toself",
         fillcolor="rgba(0,0,0,0.08)",
+        mode="lines",  # not markers: a short trace defaults to lines+markers
         line={"width": 0},
         name="MSG simple mean ± 1 standard deviation",
         hoverinfo="skip",
     )
+    peers_named = False
     for force, part in history.groupby("force"):
         mine = int(part["force_id"].iloc[0]) == force_id
         fig.add_scatter(
             x=part["period_end"],
             y=part["rate"],
-            name=force,
+            # The force by name; its peers as one grey entry (eleven entries overran the legend).
+            name=force if mine else "Other MSG forces",
+            legendgroup=None if mine else "peers",
+            showlegend=mine or not peers_named,
             mode="lines+markers",
             line={"color": ORANGE if mine else "#a8a8a8", "width": 4 if mine else 1.5},
-            hovertemplate="%{y:.1f} per 1,000",
+            customdata=[force] * len(part),
+            hovertemplate="%{customdata}: %{y:.1f} per 1,000<extra></extra>",
         )
+        peers_named = peers_named or not mine
     fig.add_scatter(
         x=periods,
         y=stats["weighted"],
@@ -515,15 +698,15 @@ def msg_rank(
     )
     of = int(history["of"].max()) if len(history) else 8
     fig.update_layout(
-        yaxis={
-            "title": f"Position (1 = lowest rate, of {of})",
+        yaxis={  # short: a long title ran past the plot into the subtitle
+            "title": f"Position of {of}",
             "range": [of + 0.5, 0.5],
             "dtick": 1,
         },
         showlegend=False,
     )
     _period_ticks(fig, sorted(history["period_end"].unique()))
-    return finish(fig, title, subtitle, source, illustrative, height=360)
+    return finish(fig, title, subtitle, source, illustrative, height=400)
 
 
 def funnel_plot(
@@ -549,19 +732,20 @@ def funnel_plot(
                 line={"color": colour, "dash": dash},
                 hoverinfo="skip",
             )
-    fig.add_hline(
-        y=average,
+    fig.add_hline(y=average, line={"color": BLACK, "width": 1})
+    fig.add_scatter(  # named in the legend: a label on the line overprinted the forces at 390 px
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=f"MSG average (weighted), {average:.1f}",
         line={"color": BLACK, "width": 1},
-        annotation_text="MSG average (weighted)",
-        annotation_position="top left",
     )
     mine = table["force_id"] == force_id
-    fig.add_scatter(
+    fig.add_scatter(  # peers named on hover and in the table: their labels overprinted
         x=table.loc[~mine, "population"],
         y=table.loc[~mine, "rate"],
-        mode="markers+text",
+        mode="markers",
         text=table.loc[~mine, "force"],
-        textposition="top center",
         marker={"color": "#8a8a8a", "size": 10},
         name="Peer forces",
         hovertemplate="%{text}: %{y:.1f} per 1,000<extra></extra>",
@@ -572,6 +756,8 @@ def funnel_plot(
         mode="markers+text",
         text=table.loc[mine, "force"],
         textposition="top center",
+        textfont={"size": 13},
+        cliponaxis=False,
         marker={"color": ORANGE, "size": 14, "symbol": "diamond"},
         name="This force",
         hovertemplate="%{text}: %{y:.1f} per 1,000<extra></extra>",
@@ -582,13 +768,35 @@ def funnel_plot(
     return finish(fig, title, subtitle, source, illustrative, height=460)
 
 
+SURVEY_STYLES = (  # colour and marker per line: no two alike, the pale yellow left out
+    (BLACK, "circle"),
+    (BLUE, "square"),
+    (ORANGE, "diamond"),
+    (GREEN, "triangle-up"),
+    (PINK, "x"),
+    (VERMILLION, "triangle-down"),
+    (SKY, "star"),
+    (GREY, "cross"),
+    ("#8c564b", "hexagon"),
+)
+
+
 def survey_lines(
     frame: pd.DataFrame, title: str, subtitle: str, source: str, y_title: str = "% of respondents"
 ) -> go.Figure:
-    """One line per question over time, with 95% confidence intervals where a base n is known."""
+    """One line per question over time, with 95% confidence intervals where a base n is known.
+
+    The y axis spans the data (with its intervals), not 0 to 100, so a change of a few points
+    can be seen; the axis title says it does not start at zero. Surveys are yearly or
+    quarterly: ticks are years.
+    """
     fig = go.Figure()
+    lows: list[float] = []
+    highs: list[float] = []
     for i, (question, part) in enumerate(frame.groupby("question", sort=False)):
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        colour, symbol = SURVEY_STYLES[i % len(SURVEY_STYLES)]
+        lows += [v for v in part.get("ci_low", part["pct"]).fillna(part["pct"])]
+        highs += [v for v in part.get("ci_high", part["pct"]).fillna(part["pct"])]
         error = None
         if "ci_low" in part and part["ci_low"].notna().any():
             error = {
@@ -598,16 +806,32 @@ def survey_lines(
                 "arrayminus": part["pct"] - part["ci_low"],
                 "color": colour,
             }
+        short = str(question).removeprefix("ASB Perception - ")  # the title says it
         fig.add_scatter(
             x=part["period_end"],
             y=part["pct"],
-            name=question,
+            name=short[:1].upper() + short[1:],
             mode="lines+markers",
-            line={"color": colour, "width": 2, "dash": "dash" if i >= len(OKABE_ITO) else None},
+            line={"color": colour, "width": 3 if i == 0 else 2},
+            marker={"symbol": symbol, "size": 8},
             error_y=error,
             hovertemplate="%{y:.1f}%",
         )
-    fig.update_layout(yaxis={"title": y_title, "rangemode": "tozero"})
+    lo, hi = (min(lows), max(highs)) if lows else (0.0, 100.0)
+    pad = max(2.0, (hi - lo) * 0.1)
+    bottom = max(0.0, math.floor(lo - pad))
+    fig.update_layout(
+        yaxis={
+            "title": y_title if bottom == 0 else f"{y_title} (axis from {bottom:.0f})",
+            "range": [bottom, math.ceil(hi + pad)],
+        },
+        # Yearly ticks on the month the results are for (yearly or a year apart).
+        xaxis={
+            "dtick": "M12",
+            "tick0": frame["period_end"].min() if len(frame) else None,
+            "tickformat": "%b<br>%Y",
+        },
+    )
     return finish(fig, title, subtitle, source, False, height=460)
 
 

@@ -119,10 +119,10 @@ def trend_block(area, filters: Filters, end: dt.date, frame: pd.DataFrame, illus
         row_header="Month",
         illustrative=illustrative,
     )
+    # Numbered as the chart numbers its marks: the events from its first month to its last.
+    shown = [e for e in events() if months and months[0] <= e.date < add_months(end, 1)]
     marked = tuple(
-        f"{e.date:%d %B %Y}: {e.title}. {e.description}"
-        for e in events()
-        if e.date <= add_months(end, 1)
+        f"{i}. {e.date:%d %B %Y}: {e.title}. {e.description}" for i, e in enumerate(shown, 1)
     )
     return Chart(
         id="inc-trend",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -293,14 +294,23 @@ def victims_block(force) -> Chart | Section:
     )
     fig = go.Figure()
     for group, part in frame.groupby("group", sort=False):
-        fig.add_bar(
-            x=part["question_short"],
-            y=part["pct"],
+        fig.add_bar(  # across: the questions are sentences, which turned and clipped at 390 px
+            y=["<br>".join(textwrap.wrap(q, 22)) for q in part["question_short"]],
+            x=part["pct"],
             name=group,
+            orientation="h",
             text=[f"{p:.0f}%" for p in part["pct"]],
             textposition="outside",
+            textfont={"size": 12},
+            cliponaxis=False,
+            hovertemplate="%{x:.0f}%",
         )
-    fig.update_layout(barmode="group", yaxis={"title": "%", "range": [0, 100]})
+    fig.update_layout(
+        barmode="group",
+        xaxis={"title": "% of respondents", "range": [0, 100]},
+        yaxis={"autorange": "reversed", "automargin": True},
+        hovermode="closest",
+    )
     figures.finish(fig, "Victims and non-victims", f"{force.label} · Q4 2019/20", CONFIDENCE)
     victims = frame[
         (frame["group"] == "victims") & frame["question_short"].str.contains("dealing")

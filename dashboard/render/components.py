@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.builders.figures import stamp_data_to
+from dashboard.builders.figures import screen_figure
 from dashboard.core import ids
 from dashboard.core.urlstate import Filters
 
@@ -275,10 +275,11 @@ def chart_block(
 ) -> html.Section:
     """A chart with its text summary, period/area/source line and its data as a table.
 
-    `data_to` (the month the chart's source runs to) goes on the meta line and into the
-    figure's own source note, so an exported image stands alone in a paper.
+    `data_to` (the month the chart's source runs to) goes on the meta line. On screen the
+    heading and meta line carry the title and source, so the figure drops its own
+    (screen_figure); images keep them (render/images.py), so an image stands alone in a paper.
     """
-    figure = stamp_data_to(figure, data_to)
+    figure = screen_figure(figure)
     meta = f"{meta} · Data to: {data_to}"
     return html.Section(
         [
