@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -329,7 +330,7 @@ def build(filters: Filters, _choices, viewer: Viewer) -> Page:
     )
 
 
-def admin_note(shown: list, viewer: Viewer) -> list[Note]:
+def admin_note(shown: Sequence[TargetRecord], viewer: Viewer) -> list[Note]:
     """How to replace the shipped default targets: for administrators only, since board
     members cannot act on it."""
     if not viewer.may("admin") or not any("Dashboard default" in (t.source or "") for t in shown):

@@ -413,7 +413,6 @@ def choose_district(
 ) -> html.Section:
     """What the District view shows before a district is chosen: why, and every district the
     viewer may see as a link that keeps the period and Covid choice."""
-    keep = {"to": filters.to, "covid": filters.covid}
     return html.Section(
         [
             html.H2("Choose a district", className="h4"),
@@ -428,7 +427,7 @@ def choose_district(
                         html.A(
                             label,
                             href="/district"
-                            + Filters(area=selector, **keep).query_string(),
+                            + Filters(selector, filters.to, filters.covid).query_string(),
                         )
                     )
                     for selector, label in districts
