@@ -164,10 +164,13 @@ def select_control(
     )
 
 
+# The toolbar without Plotly's own "Download plot": it would save the screen's figure (no
+# title, source or data-to, which the page says around it) and to any role. The chart's PNG/SVG
+# buttons give the image that stands alone, to roles that may export (callbacks/downloads.py).
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
 }
 
 
@@ -201,14 +204,6 @@ def placeholder_figure(figure) -> dict:
                 }
             ],
         },
-    }
-
-
-def graph_config(filename: str) -> dict:
-    """Modebar export at print resolution, with a file name that says what the chart is."""
-    return {
-        **GRAPH_CONFIG,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
 
 
@@ -292,7 +287,7 @@ def chart_block(
                 dcc.Graph(
                     id={"type": ids.CHART_GRAPH, "chart": block_id},
                     figure=figure if drawn else placeholder_figure(figure),
-                    config=graph_config(filename),
+                    config=GRAPH_CONFIG,
                     className="chart-graph",
                 ),
                 id={"type": ids.CHART_FRAME, "chart": block_id},
