@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dash import Dash
-from flask import Response, request
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.core.outage import DATABASE_ERRORS
@@ -38,6 +39,17 @@ def content_security_policy(app: Dash) -> str:
     )
 
 
+class StaticFilesKeepNoSession(SecureCookieSessionInterface):
+    """The usual signed-cookie session, except that static files neither refresh the cookie
+    nor vary on it (a signed-in session is refreshed by every page and callback anyway)."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        """Skip static files; else save as usual."""
+        if request.path.startswith(STATIC_PREFIXES):
+            return
+        super().save_session(app, session, response)
+
+
 def _signed_in() -> bool:
     """Whether this request has a user; False when the database cannot say (an outage)."""
     try:
@@ -51,6 +63,7 @@ def add_security_headers(app: Dash) -> None:
     inline scripts costs microseconds), because Dash adds inline scripts when it first sets up,
     which may be after the first response."""
     server = app.server
+    server.session_interface = StaticFilesKeepNoSession()
 
     def add(response: Response) -> Response:
         headers = response.headers
