@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, ctx, no_update
+from flask import has_request_context, request
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.builders.common import Build
@@ -82,12 +83,21 @@ def status_line(filters: Filters, choices: FilterChoices) -> str:
     return f"Showing {area}, 12 months to {period}, {covid} Covid breaches."
 
 
+def _routing() -> bool:
+    """Whether this layout call answers Dash's page router (a callback request). Dash also calls
+    every page's layout once per worker, on its first request, to check callback ids: building
+    every page's default view there would cost that request a second or more."""
+    return has_request_context() and request.path.endswith("/_dash-update-component")
+
+
 def first_view(
     page: str, filters: Filters, messages: Sequence[str], choices: FilterChoices, viewer: Viewer
 ) -> list | None:
     """The content a page's layout holds when it is first served, as its callback would answer
     (None: the page shows its own ask). Built in the layout, the first chart starts drawing one
     callback round trip sooner; the callback then answers only filter changes."""
+    if not _routing():
+        return None
     if not choices.areas or month_range("force") is None:
         return [no_data_notice()]
     if not filters.area:  # the District view with no district chosen: its layout asks
