@@ -23,7 +23,7 @@ PAGES = {
     "perception": ("/perception", ".chart-frame:not(.chart-pending)"),
     "msg": ("/msg", ".chart-frame:not(.chart-pending)"),
     "targets": ("/targets", ".chart-frame:not(.chart-pending)"),
-    "district": ("/district", ".chart-frame:not(.chart-pending)"),
+    "district": ("/district?area=district:Colchester", ".chart-frame:not(.chart-pending)"),
 }
 
 # Injected before the page's own scripts (through DevTools, so the page's CSP still holds).

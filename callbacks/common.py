@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, ctx, no_update
+from flask import has_request_context, request
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.builders.common import Build
 from dashboard.builders.filters import FilterChoices, filters_from_params, not_a_district
+from dashboard.builders.registry import BUILDERS
 from dashboard.core import ids
 from dashboard.core.extensions import page_cache
 from dashboard.core.urlstate import Filters
@@ -81,8 +83,32 @@ def status_line(filters: Filters, choices: FilterChoices) -> str:
     return f"Showing {area}, 12 months to {period}, {covid} Covid breaches."
 
 
+def _routing() -> bool:
+    """Whether this layout call answers Dash's page router (a callback request). Dash also calls
+    every page's layout once per worker, on its first request, to check callback ids: building
+    every page's default view there would cost that request a second or more."""
+    return has_request_context() and request.path.endswith("/_dash-update-component")
+
+
+def first_view(
+    page: str, filters: Filters, messages: Sequence[str], choices: FilterChoices, viewer: Viewer
+) -> list | None:
+    """The content a page's layout holds when it is first served, as its callback would answer
+    (None: the page shows its own ask). Built in the layout, the first chart starts drawing one
+    callback round trip sooner; the callback then answers only filter changes."""
+    if not _routing():
+        return None
+    if not choices.areas or month_range("force") is None:
+        return [no_data_notice()]
+    if not filters.area:  # the District view with no district chosen: its layout asks
+        return None
+    warnings = [dbc.Alert(" ".join(messages), color="warning")] if messages else []
+    return [*warnings, *page_content(page, BUILDERS[page], filters, choices, viewer)]
+
+
 def register_page(app: Dash, page: str, build: Build, extra: tuple[str, ...] = ()) -> None:
-    """Wire a page's filters to its content and to the address bar."""
+    """Wire a page's filters to its content and to the address bar. The layout holds the first
+    view (first_view) and the canonical query string, so this answers changes only."""
     names = ("area", "to", "covid", *extra)
 
     def update(*values):
@@ -109,6 +135,7 @@ def register_page(app: Dash, page: str, build: Build, extra: tuple[str, ...] = (
         Output({"type": ids.URL_SYNC, "page": page}, "data"),
         Output(ids.status_id(page), "children"),
         *[Input(ids.filter_id(page, name), "value") for name in names],
+        prevent_initial_call=True,  # the layout holds the first view
     )(update)
     # The choice goes into the address bar in the browser at once, whatever the server does;
     # the server's answer then writes the canonical form (URL_SYNC).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from callbacks.common import first_view
 from dashboard.builders.filters import filters_from_params, not_a_district
 from dashboard.core import ids
 from dashboard.render.components import choose_district, standard_page
@@ -30,7 +31,6 @@ def layout(**params: object) -> html.Div:
         area_label="District",
         can_export=viewer.may("export"),
         # with no district in use or at home, the page asks (its callback leaves this be)
-        content=[]
-        if filters.area
-        else [choose_district(filters, choices.areas, not_a_district(params, viewer))],
+        content=first_view(ids.DISTRICT, filters, messages, choices, viewer)
+        or [choose_district(filters, choices.areas, not_a_district(params, viewer))],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from callbacks.common import first_view
 from dashboard.builders.filters import filters_from_params
 from dashboard.core import ids
 from dashboard.core.vocab import CATEGORY_LABELS
@@ -74,4 +75,5 @@ def layout(**params: object) -> html.Div:
         messages,
         extra,
         can_export=viewer.may("export"),
+        content=first_view(page, filters, messages, choices, viewer) or (),
     )

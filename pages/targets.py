@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from callbacks.common import first_view
 from dashboard.builders.filters import filters_from_params
 from dashboard.core import ids
 from dashboard.render.components import standard_page
@@ -28,4 +29,5 @@ def layout(**params: object) -> html.Div:
         choices,
         messages,
         can_export=viewer.may("export"),
+        content=first_view(ids.TARGETS, filters, messages, choices, viewer) or (),
     )

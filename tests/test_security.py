@@ -275,9 +275,16 @@ def test_sec007_security_headers_and_cookies(secure_app):
     assert _post(client, page_payload(ids.OVERVIEW)).headers["Cache-Control"] == "no-store"
     page = client.get("/").get_data(as_text=True)
     bundle = re.search(r'src="(/_dash-component-suites/[^"]+)"', page).group(1)
-    response = client.get(bundle)
-    assert "max-age" in response.headers["Cache-Control"]
-    response.close()
+    asset = re.search(r'src="(/assets/[^"]+\?m=[^"]+)"', page).group(1)
+    for path in (bundle, asset):
+        response = client.get(path)
+        # Kept a year and reused: no cookie set, so no "Vary: Cookie" (the CSRF cookie changes
+        # with every answer, which would make every copy stale).
+        assert "max-age=31536000" in response.headers["Cache-Control"], path
+        assert "Cookie" not in response.headers.get("Vary", ""), path
+        assert not response.headers.getlist("Set-Cookie"), path
+        response.close()
+    assert "Cookie" in client.get("/").headers.get("Vary", "")  # the page itself still varies
     https = secure_app.server.test_client().get("/login", base_url="https://dash.example")
     assert https.headers["Strict-Transport-Security"].startswith("max-age=")
 

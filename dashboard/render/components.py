@@ -125,11 +125,11 @@ def data_to_line(items: Sequence[tuple[str, str]]) -> html.P:
     return html.P(parts, className="data-to")
 
 
-def url_sync(page: str) -> html.Div:
+def url_sync(page: str, search: str | None = None) -> html.Div:
     """A store whose value (a query string) a clientside callback puts in the address bar."""
     return html.Div(
         [
-            dcc.Store(id={"type": ids.URL_SYNC, "page": page}),
+            dcc.Store(id={"type": ids.URL_SYNC, "page": page}, data=search),
             dcc.Store(id={"type": ids.URL_SYNC_DONE, "page": page}),
             dcc.Store(id={"type": ids.URL_DRAFT, "page": page}),
         ],
@@ -381,11 +381,12 @@ def standard_page(
     can_export: bool,
     content: Sequence[object] = (),
 ) -> html.Div:
-    """Heading, filter bar and the container the page's callback fills (`content`: what it
-    holds until then); the board-pack buttons only for a viewer whose role may export."""
+    """Heading, filter bar and the container the page's callback fills on a filter change
+    (`content`: the first view); the board-pack buttons only for a viewer whose role may export.
+    The filters' canonical query string goes to the address bar at once."""
     return html.Div(
         [
-            url_sync(page),
+            url_sync(page, filters.query_string()),
             *page_intro(title, lead),
             board_pack_controls(page, can_export),
             filter_bar(

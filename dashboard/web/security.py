@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dash import Dash
-from flask import Response, request
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.core.outage import DATABASE_ERRORS
@@ -11,6 +12,11 @@ from dashboard.web.auth.current import current_user
 
 PRIVATE_DASH_PATHS = ("/_dash-update-component", "/_dash-layout", "/_dash-dependencies")
 CSRF_COOKIE = "_csrf_token"  # read by Dash's renderer and sent back as X-CSRFToken
+# The same for everyone and fingerprinted by Dash (?m= / .v<version>m<mtime>): no cookie, so no
+# "Vary: Cookie" (the CSRF cookie is re-signed on every page and callback answer, so a browser
+# would never reuse a copy that varies on it), and kept for a year.
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
+YEAR = "public, max-age=31536000, immutable"
 
 
 def content_security_policy(app: Dash) -> str:
@@ -33,6 +39,17 @@ def content_security_policy(app: Dash) -> str:
     )
 
 
+class StaticFilesKeepNoSession(SecureCookieSessionInterface):
+    """The usual signed-cookie session, except that static files neither refresh the cookie
+    nor vary on it (a signed-in session is refreshed by every page and callback anyway)."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        """Skip static files; else save as usual."""
+        if request.path.startswith(STATIC_PREFIXES):
+            return
+        super().save_session(app, session, response)
+
+
 def _signed_in() -> bool:
     """Whether this request has a user; False when the database cannot say (an outage)."""
     try:
@@ -46,6 +63,7 @@ def add_security_headers(app: Dash) -> None:
     inline scripts costs microseconds), because Dash adds inline scripts when it first sets up,
     which may be after the first response."""
     server = app.server
+    server.session_interface = StaticFilesKeepNoSession()
 
     def add(response: Response) -> Response:
         headers = response.headers
@@ -61,6 +79,10 @@ def add_security_headers(app: Dash) -> None:
         # (Plotly alone is 4.8 MB) carry Dash's own fingerprinted cache headers.
         if response.mimetype == "text/html" or request.path in PRIVATE_DASH_PATHS:
             headers.setdefault("Cache-Control", "no-store")
+        if request.path.startswith(STATIC_PREFIXES):
+            if request.args.get("m") or request.args.get("v") or ".v" in request.path:
+                headers["Cache-Control"] = YEAR
+            return response  # no session read, no cookie: see STATIC_PREFIXES
         # Dash's renderer sends this cookie back as the X-CSRFToken header on every callback.
         if _signed_in() or request.path == "/login":
             response.set_cookie(
