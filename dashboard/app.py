@@ -74,7 +74,20 @@ def create_app(settings: Settings | dict | None = None) -> Dash:
     server.register_blueprint(routes.bp)
     server.register_blueprint(board_pack.bp)
     add_security_headers(app)
+    finish_first_request_setup(server)
     return app
+
+
+def finish_first_request_setup(server: Flask) -> None:
+    """Run Dash's first-request set-up now, once, before any request is served.
+
+    Dash does it in a before_request hook that marks itself done before it has finished, so on
+    a threaded server (gunicorn's threads, werkzeug's) a second request arriving meanwhile was
+    answered from a half-built callback map: the browser reported "ID not found in layout" for
+    every page's outputs, and now and then a page never filled in. One request through the test
+    client runs the hooks to the end first (GET /healthz: public, and answers in an outage too).
+    """
+    server.test_client().get("/healthz")
 
 
 def register_pages() -> None:

@@ -135,3 +135,23 @@ def test_app010_first_chart_drawn_at_once_the_rest_deferred(client):
     assert placeholder["data"] == [] and "Drawing the chart" in str(placeholder["layout"])
     assert placeholder["layout"]["height"] == stores["inc-category"]["layout"]["height"]
     assert stores["inc-category"]["data"]  # the real figure, waiting
+
+
+def test_app_finishes_dashs_first_request_setup_before_serving(default_db_url, tmp_path):
+    """Dash's own first-request hook marks itself done before it has finished; on a threaded
+    server a second request could be answered from a half-built callback map. create_app runs
+    it to the end before anything is served."""
+    from dashboard.app import create_app
+
+    app = create_app(
+        {
+            "database_url": default_db_url,
+            "instance_dir": tmp_path,
+            "log_level": "WARNING",
+            "demo": True,
+        }
+    )
+    assert app._got_first_request["setup_server"] is True  # no request has been made
+    outputs = " ".join(c["output"] for c in app._callback_list)
+    for page in ("overview", "incidents", "district"):
+        assert f"{page}-status.children" in outputs
