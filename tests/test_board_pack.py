@@ -262,27 +262,3 @@ def test_bp009_table_cells_say_which_are_numbers():
     assert "<th scope='col' class='num'>Incidents</th>" in html
     assert "<th scope='row'>Colchester</th><td class='num'>4,426</td>" in html
     assert "<thead>" in html and "<caption>Districts</caption>" in html
-
-
-def test_bp010_chart_drawer_draws_in_order_at_each_size_then_closes():
-    """Two tabs draw at once, but each image comes back in its figure's place, at its size,
-    and Chromium is closed when the block ends."""
-    import struct
-
-    from dashboard.render.chart_drawer import ChartDrawer
-
-    if not shutil.which("chromium"):
-        skip_or_fail("browser", "Debian's chromium is not installed (apt-get install chromium)")
-    figures = [
-        {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, n]}], "layout": {"title": str(n)}}
-        for n in (2, 3, 4)
-    ]
-    sizes = [(300, 200), (500, 250), (400, 300)]
-    with ChartDrawer() as drawer:
-        images = drawer.draw(figures, sizes, fmt="png", scale=1)
-        svg = drawer.draw(figures[:1], sizes[:1], fmt="svg")
-    for image, (width, height) in zip(images, sizes, strict=True):
-        assert image[:8] == b"\x89PNG\r\n\x1a\n"
-        assert struct.unpack(">II", image[16:24]) == (width, height)
-    assert svg[0].lstrip().startswith(b"<svg") and b'width="300"' in svg[0]
-    assert not drawer._thread.is_alive()
