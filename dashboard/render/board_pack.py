@@ -40,6 +40,37 @@ APPENDIX_MONTHS = 24  # a monthly table's latest two years: the period and the y
 _render_lock = threading.Lock()  # kaleido's image server is one per process
 
 
+def _start_charts() -> None:
+    """Open kaleido's Chromium (a no-op if it is open); a failure is left for the render."""
+    import kaleido
+
+    with _render_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            find_chromium()
+            kaleido.start_sync_server(silence_warnings=True)
+        except Exception:  # render_figures reports it, with the reason
+            return
+
+
+def warm_charts() -> threading.Thread:
+    """Start Chromium in the background while the pages are built (it takes seconds to open);
+    `render_figures` uses it, and `stop_charts` closes it whatever happens."""
+    thread = threading.Thread(target=_start_charts, name="kaleido-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop_charts(warm: threading.Thread) -> None:
+    """Close the Chromium `warm_charts` opened, if the render has not already."""
+    import kaleido
+
+    warm.join()
+    with _render_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
 def render_figures(
     figures: list[dict],
     progress: Callable[[int, int], None] | None = None,

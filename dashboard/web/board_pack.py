@@ -22,7 +22,6 @@ from dashboard.core.periods import period_label
 from dashboard.core.urlstate import Filters
 from dashboard.core.viewer import Viewer
 from dashboard.render import board_pack, board_slides
-from dashboard.render.chart_drawer import ChartDrawer
 from dashboard.render.exports import ImageExportUnavailable
 from dashboard.render.slide_template import TemplateUnusable
 from dashboard.web.auth.current import audit, request_viewer
@@ -87,13 +86,14 @@ def make_pack(
     params: dict, fmt: str, viewer: Viewer, progress: Progress = _quiet
 ) -> tuple[str, bytes]:
     """(file name, content) of the board pack for `params` as "pdf" or "pptx", for `viewer`."""
-    with ChartDrawer() as drawer:  # Chromium opens while the pages are built
-        return _make_pack(params, fmt, viewer, progress, drawer)
+    warm = board_pack.warm_charts()  # Chromium opens while the pages are built
+    try:
+        return _make_pack(params, fmt, viewer, progress)
+    finally:
+        board_pack.stop_charts(warm)
 
 
-def _make_pack(
-    params: dict, fmt: str, viewer: Viewer, progress: Progress, drawer: ChartDrawer
-) -> tuple[str, bytes]:
+def _make_pack(params: dict, fmt: str, viewer: Viewer, progress: Progress) -> tuple[str, bytes]:
     filters, cover, sections = sections_for(params, viewer, progress)
     pages = len(sections)
     figures = sum(len(b.figures) for s in sections for b in s.blocks)
@@ -104,7 +104,7 @@ def _make_pack(
             progress(pages + done, steps, f"Drawing chart {done} of {total}")
 
         progress(pages, steps, f"Drawing chart 1 of {len(figs)}")
-        return drawer.draw(figs, progress=drawn, **options)
+        return board_pack.render_figures(figs, drawn, **options)
 
     if fmt == "pptx":
         # this app's own template setting (create_app's overrides included), else the shipped one
