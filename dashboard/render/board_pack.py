@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from dashboard.core.paths import assets_folder
 from dashboard.render.board_pack_html import (
     Cell,
     chart_size,
@@ -37,6 +38,10 @@ __all__ = ["Block", "Section", "blocks_from_page", "build_pdf", "generated_at", 
 CSS = Path(__file__).with_name("board_pack.css")
 CHART_FORMAT = "svg"
 APPENDIX_MONTHS = 24  # a monthly table's latest two years: the period and the year before it
+# Kaleido's Chromium loads the dashboard's own basic Plotly bundle (scatter and bar, all the
+# charts use; the browser uses it too): a quarter of the full bundle's size, it is ready in about
+# 1.7 s rather than 5 on this machine.
+PLOTLY_JS = assets_folder() / "vendor" / "plotly-basic-4.1.1.min.js"
 _render_lock = threading.Lock()  # kaleido's image server is one per process
 
 
@@ -48,7 +53,7 @@ def _start_charts() -> None:
         warnings.simplefilter("ignore")
         try:
             find_chromium()
-            kaleido.start_sync_server(silence_warnings=True)
+            kaleido.start_sync_server(plotlyjs=str(PLOTLY_JS), silence_warnings=True)
         except Exception:  # render_figures reports it, with the reason
             return
 
@@ -92,7 +97,7 @@ def render_figures(
         warnings.simplefilter("ignore")
         try:
             find_chromium()
-            kaleido.start_sync_server(silence_warnings=True)
+            kaleido.start_sync_server(plotlyjs=str(PLOTLY_JS), silence_warnings=True)
             try:
                 images = []
                 for i, f in enumerate(figures):
