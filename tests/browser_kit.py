@@ -46,23 +46,9 @@ def shot(page, name: str, publish: bool = False) -> Path:
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-def serious_violations(page) -> list[str]:
-    """axe-core (bundled by axe-playwright-python) findings of serious or critical impact."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-
-
 def axe_violations(page) -> list[str]:
-    """axe-core findings of any impact (minor and moderate too)."""
+    """axe-core (bundled by axe-playwright-python) findings of any impact, minor and moderate
+    too: every page must have none."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
